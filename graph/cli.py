@@ -1,0 +1,217 @@
+"""Command-line commands of the graph package: `adgraph db`, `adgraph cypher`, `adgraph ingest`, `adgraph sample`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+import neo4j
+from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable
+from tqdm import tqdm
+
+from graph import localdb
+from graph.config import ConfigError, Settings, load_settings
+from graph.driver import open_driver
+from graph.ingest import DEFAULT_BATCH, BadLine, IngestStats, StrictModeError, ingest_lines, read_lines
+from graph.model import apply_schema, load_model
+from graph.queries import admin as q
+from graph.sample import observations
+from graph.values import to_json
+
+
+def settings_from_env() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def connect(settings: Settings) -> neo4j.Driver:
+    """A driver that is known to reach the database, or a clear error saying how to start it."""
+    try:
+        driver = open_driver(settings)
+        driver.verify_connectivity()
+        return driver
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    except ServiceUnavailable:
+        hint = " (start it with `adgraph db start`)" if settings.uses_local_db else ""
+        raise click.ClickException(f"cannot reach Neo4j at {settings.neo4j_uri}{hint}") from None
+    except neo4j.exceptions.AuthError:
+        raise click.ClickException(f"Neo4j at {settings.neo4j_uri} refused user {settings.neo4j_user!r}: "
+                                   f"check NEO4J_PASSWORD or {settings.config_path}") from None
+
+
+# ---- adgraph db -------------------------------------------------------------
+
+@click.group()
+def db() -> None:
+    """Run the local Neo4j (embedded Neo4j Community from Maven Central jars)."""
+
+
+@db.command()
+@click.option("--timeout", default=180.0, show_default=True, help="Seconds to wait for Bolt to answer.")
+def start(timeout: float) -> None:
+    """Start the local database in the background (building its launcher on first use) and apply the schema."""
+    try:
+        settings = localdb.start(settings_from_env(), timeout=timeout, echo=click.echo)
+    except (ConfigError, localdb.DbError) as exc:
+        raise click.ClickException(str(exc)) from None
+    with connect(settings) as driver:
+        created = apply_schema(driver)
+    click.echo(f"Neo4j is ready at {settings.neo4j_uri} (schema: {created} constraints/indexes created)")
+
+
+@db.command()
+def stop() -> None:
+    """Stop the local database cleanly (SIGTERM; Neo4j checkpoints its store before it exits)."""
+    try:
+        localdb.stop(settings_from_env(), echo=click.echo)
+    except localdb.DbError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@db.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def status(as_json: bool) -> None:
+    """URI, version, store size and node counts. Exits 3 when the database does not answer."""
+    settings = settings_from_env()
+    report: dict = {"uri": settings.neo4j_uri, "running": False}
+    if settings.uses_local_db:
+        report["pid"] = localdb.running_pid(settings)
+        report["store"] = str(settings.db_home / "data")
+        report["store_size_bytes"] = localdb.store_size(settings)
+    try:
+        with open_driver(settings) as driver:
+            driver.verify_connectivity()
+            component = driver.execute_query(q.COMPONENTS, routing_=neo4j.RoutingControl.READ).records[0]
+            counts = driver.execute_query(load_model().count_query(), routing_=neo4j.RoutingControl.READ).records
+            rels = driver.execute_query(q.RELATIONSHIP_COUNT, routing_=neo4j.RoutingControl.READ).records[0]["count"]
+        report.update(running=True, version=component["version"], edition=component["edition"],
+                      nodes={r["label"]: r["count"] for r in counts}, relationships=rels)
+    except (ConfigError, ServiceUnavailable, neo4j.exceptions.AuthError, OSError) as exc:
+        report["error"] = str(exc).splitlines()[0]
+    if as_json:
+        click.echo(json.dumps(report))
+    else:
+        click.echo(f"uri:      {report['uri']}")
+        if report["running"]:
+            click.echo(f"version:  Neo4j {report['version']} {report['edition']}")
+        else:
+            click.echo(f"running:  no ({report.get('error', 'no answer')})")
+        if "store" in report:
+            click.echo(f"pid:      {report['pid'] or '-'}")
+            click.echo(f"store:    {report['store']} ({report['store_size_bytes'] / 1e6:.1f} MB)")
+        if report["running"]:
+            click.echo("nodes:    " + ", ".join(f"{k} {v:,}" for k, v in report["nodes"].items()))
+            click.echo(f"relationships: {report['relationships']:,}")
+    if not report["running"]:
+        sys.exit(3)
+
+
+# ---- adgraph cypher ----------------------------------------------------------
+
+def parse_param(text: str) -> tuple[str, object]:
+    """`key=value` gives a string; `key:=json` gives a typed value (number, list, map, true, null)."""
+    eq = text.find("=")
+    if eq < 0:
+        raise click.BadParameter(f"{text!r}: use key=value (a string) or key:=JSON (typed)")
+    if eq > 0 and text[eq - 1] == ":":
+        key, raw = text[: eq - 1], text[eq + 1:]
+        try:
+            value: object = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise click.BadParameter(f"{text!r}: the value after := must be JSON ({exc})") from None
+    else:
+        key, value = text[:eq], text[eq + 1:]
+    if not key.isidentifier():
+        raise click.BadParameter(f"{text!r}: {key!r} is not a parameter name")
+    return key, value
+
+
+@click.command()
+@click.argument("query")
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="A query parameter: key=string or key:=JSON (repeatable).")
+@click.option("--write", is_flag=True, help="Allow the query to write (default: a read-only transaction).")
+def cypher(query: str, params: tuple[str, ...], write: bool) -> None:
+    """Run one Cypher QUERY and print its rows as JSON Lines (read-only unless --write)."""
+    parameters = dict(parse_param(p) for p in params)
+    settings = settings_from_env()
+    mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+    with connect(settings) as driver, driver.session(default_access_mode=mode) as session:
+        try:
+            # An auto-commit transaction, not a retried function: rows stream out as they come (a retry
+            # could print them twice), and admins can use CALL { ... } IN TRANSACTIONS.
+            result = session.run(query, parameters)  # type: ignore[arg-type]  # the operator's own query
+            for record in result:
+                click.echo(json.dumps({k: to_json(v) for k, v in record.items()}, ensure_ascii=False))
+            result.consume()
+        except ClientError as exc:
+            if exc.code == "Neo.ClientError.Statement.AccessMode":
+                raise click.ClickException("this query writes, and cypher is read-only by default: add --write") from None
+            raise click.ClickException(f"{exc.code}: {exc.message}") from None
+        except Neo4jError as exc:
+            raise click.ClickException(f"{exc.code}: {exc.message}") from None
+
+
+# ---- adgraph ingest ------------------------------------------------------------
+
+@click.command()
+@click.argument("file", type=click.File("rb"))
+@click.option("--batch", default=DEFAULT_BATCH, show_default=True, type=click.IntRange(1, 100_000),
+              help="Observations per write transaction.")
+@click.option("--strict", is_flag=True, help="Stop at the first bad line (what came before it is kept).")
+def ingest(file, batch: int, strict: bool) -> None:
+    """Ingest a JSON Lines FILE of ad observations (- for standard input).
+
+    The format is graph/observation.schema.json. Bad lines are reported with
+    their line number and skipped; the good ones land."""
+    settings = settings_from_env()
+    started = time.monotonic()
+    with connect(settings) as driver, tqdm(unit=" records", unit_scale=True, file=sys.stderr, disable=None) as bar:
+        apply_schema(driver)
+
+        def on_bad(bad: BadLine) -> None:
+            tqdm.write(f"line {bad.line_number}: {bad.reason}", file=sys.stderr)
+            bar.update(1)
+
+        def on_batch(stats: IngestStats) -> None:
+            bar.update(stats.records)
+
+        try:
+            total = ingest_lines(driver, read_lines(file), batch_size=batch, strict=strict,
+                                 on_bad=on_bad, on_batch=on_batch)
+        except StrictModeError as exc:
+            raise click.ClickException(f"stopped at line {exc.bad.line_number} (--strict): {exc.bad.reason}") from None
+    seconds = time.monotonic() - started
+    click.echo(
+        f"{total.records:,} records ingested, {total.bad_lines:,} bad lines skipped; "
+        f"{total.nodes_created:,} nodes and {total.relationships_created:,} relationships created; "
+        f"{total.removals:,} removals ({total.removals_ignored:,} for unknown ads or stale); "
+        f"{seconds:.1f}s, {total.records / seconds if seconds else 0:,.0f} records/s"
+    )
+    if total.bad_lines:
+        sys.exit(1)
+
+
+# ---- adgraph sample --------------------------------------------------------------
+
+@click.command()
+@click.option("--ads", default=200, show_default=True, type=click.IntRange(1))
+@click.option("--seed", default=0, show_default=True)
+@click.option("--edits", default=0.1, show_default=True, type=click.FloatRange(0, 1), help="Share of ads edited once.")
+@click.option("--removals", default=0.05, show_default=True, type=click.FloatRange(0, 1), help="Share of ads deleted.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="File to write (default: stdout).")
+def sample(ads: int, seed: int, edits: float, removals: float, output: Path | None) -> None:
+    """Write synthetic, fictional ad observations as JSON Lines (for the demo and benchmarks)."""
+    out = output.open("w") if output else sys.stdout
+    try:
+        for record in observations(ads, seed=seed, edit_ratio=edits, removal_ratio=removals):
+            out.write(json.dumps(record) + "\n")
+    finally:
+        if output:
+            out.close()

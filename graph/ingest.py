@@ -1,0 +1,186 @@
+"""Batched ingest of ad observations: one write transaction and a handful of round trips per batch.
+
+Idempotent: an observation ingested twice creates nothing new. A changed ad
+gets a new AdVersion beside the old ones; a removed ad gets removed_at and is
+never deleted.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from dataclasses import dataclass
+from typing import Callable, IO, Iterable, Iterator
+
+import neo4j
+
+from graph.queries import ingest as q
+from graph.records import RecordError, parse_line
+
+DEFAULT_BATCH = 2000
+
+
+@dataclass
+class IngestStats:
+    records: int = 0
+    bad_lines: int = 0
+    removals: int = 0
+    removals_ignored: int = 0  # for unknown ads, or older than the last live sighting
+    nodes_created: int = 0
+    relationships_created: int = 0
+
+    def add(self, other: "IngestStats") -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(frozen=True)
+class BadLine:
+    line_number: int
+    reason: str
+
+
+class StrictModeError(Exception):
+    """--strict stopped the ingest at a bad line."""
+
+    def __init__(self, bad: BadLine):
+        super().__init__(f"line {bad.line_number}: {bad.reason}")
+        self.bad = bad
+
+
+_AD_FIELDS = ("site", "site_ad_id", "fetched_at", "posted_at", "url", "title", "body",
+              "version_id", "content_hash", "raw_sha256")
+# (statement, observation field, sort key) for each kind of identifier an ad links to.
+_LINKS = (
+    (q.LINK_PHONES, "phones", "e164"),
+    (q.LINK_EMAILS, "emails", "address"),
+    (q.LINK_LOCATIONS, "locations", "location_id"),
+    (q.LINK_IMAGES, "images", "sha256"),
+)
+
+
+def _link_rows(live: list[dict], field: str, key: str) -> list[dict]:
+    rows = [{"site": o["site"], "site_ad_id": o["site_ad_id"], "seen": o["fetched_at"], **item}
+            for o in live for item in o[field]]
+    rows.sort(key=lambda row: row[key])  # same lock order in every writer: no deadlocks between them
+    return rows
+
+
+def write_batch(driver: neo4j.Driver, observations: list[dict], database: str | None = None) -> IngestStats:
+    """Write observations (as graph.records.normalize returns them) in one write transaction.
+
+    One statement per kind of node, each over the whole batch: a handful of
+    round trips however many observations the batch holds."""
+    live = [o for o in observations if not o["removed"]]
+    removals = [o for o in observations if o["removed"]]
+    statements = [(q.UPSERT_ADS, sorted(({k: o[k] for k in _AD_FIELDS} for o in live),
+                                        key=lambda r: (r["site"], r["site_ad_id"])))]
+    statements += [(query, _link_rows(live, field, key)) for query, field, key in _LINKS]
+    statements.append((q.LINK_FACES, sorted(({"seen": o["fetched_at"], **face} for o in live for face in o["faces"]),
+                                            key=lambda r: r["face_id"])))
+
+    def work(tx: neo4j.ManagedTransaction) -> IngestStats:
+        stats = IngestStats(records=len(observations), removals=len(removals))
+        for query, rows in statements:
+            if rows:
+                counters = tx.run(query, rows=rows).consume().counters
+                stats.nodes_created += counters.nodes_created
+                stats.relationships_created += counters.relationships_created
+        if removals:
+            marked = tx.run(q.MARK_REMOVED, rows=removals).single(strict=True)["marked"]
+            stats.removals_ignored = len(removals) - marked
+        return stats
+
+    with driver.session(database=database) as session:
+        # A retried batch is safe: every statement in it is idempotent.
+        return session.execute_write(work)
+
+
+def read_lines(stream: IO[bytes]) -> Iterator[tuple[int, dict | BadLine]]:
+    """(line number, observation or BadLine) for every non-blank line; streams, so memory stays flat."""
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, parse_line(line)
+        except RecordError as exc:
+            yield number, BadLine(number, str(exc))
+
+
+def batches(lines: Iterable[tuple[int, dict | BadLine]], batch_size: int,
+            strict: bool) -> Iterator[list[dict] | BadLine]:
+    """Group good observations into batches; pass bad lines through in order.
+    In strict mode, the batch before the first bad line is still yielded, then the bad line, then nothing."""
+    batch: list[dict] = []
+    for _, item in lines:
+        if isinstance(item, BadLine):
+            if strict and batch:
+                yield batch
+            yield item
+            if strict:
+                return
+            continue
+        batch.append(item)
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def prefetch(items: Iterable, depth: int = 2) -> Iterator:
+    """Produce items in a background thread, at most `depth` ahead: parsing the next batch
+    overlaps with the database writing this one (the driver waits on its socket without the GIL)."""
+    buffer: queue.Queue = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        buffer.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            buffer.put(done)
+        except BaseException as exc:  # re-raised in the consumer
+            buffer.put(exc)
+
+    thread = threading.Thread(target=produce, name="adgraph-ingest-reader", daemon=True)
+    thread.start()
+    try:
+        while (item := buffer.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
+def ingest_lines(
+    driver: neo4j.Driver,
+    lines: Iterable[tuple[int, dict | BadLine]],
+    batch_size: int = DEFAULT_BATCH,
+    strict: bool = False,
+    on_bad: Callable[[BadLine], None] = lambda bad: None,
+    on_batch: Callable[[IngestStats], None] = lambda stats: None,
+) -> IngestStats:
+    """Ingest parsed lines in batches. Bad lines go to on_bad and the rest carry on, unless strict,
+    which stops at the first bad line after writing everything before it."""
+    total = IngestStats()
+    for item in prefetch(batches(lines, batch_size, strict)):
+        if isinstance(item, BadLine):
+            if strict:
+                raise StrictModeError(item)
+            total.bad_lines += 1
+            on_bad(item)
+            continue
+        stats = write_batch(driver, item)
+        total.add(stats)
+        on_batch(stats)
+    return total

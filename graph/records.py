@@ -1,0 +1,116 @@
+"""Ad observations: parse one JSON line, validate it against observation.schema.json, normalize it.
+
+An observation that passes is a plain dict ready for graph.ingest; one that
+does not raises RecordError with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+
+import fastjsonschema
+import jsonschema
+import orjson
+
+SCHEMA_FILE = Path(__file__).with_name("observation.schema.json")
+
+
+class RecordError(ValueError):
+    """An observation line is not valid; str() says why."""
+
+
+@cache
+def _schema() -> dict:
+    return json.loads(SCHEMA_FILE.read_text())
+
+
+@cache
+def _fast_validate():
+    # Compiled to Python: about 20x faster than jsonschema, which matters at thousands of ads/s.
+    return fastjsonschema.compile(_schema())
+
+
+def _explain(record) -> str:
+    """Every schema error, worded by jsonschema (only for lines that failed, so speed does not matter)."""
+    errors = sorted(jsonschema.Draft7Validator(_schema()).iter_errors(record), key=jsonschema.exceptions.relevance)
+    return "; ".join(
+        f"{'/'.join(str(p) for p in error.absolute_path) or 'record'}: {error.message}" for error in errors[:5]
+    )
+
+
+def parse_line(line: str | bytes) -> dict:
+    try:
+        record = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        raise RecordError(f"not valid JSON: {exc}") from None
+    return normalize(record)
+
+
+def normalize(record) -> dict:
+    try:
+        _fast_validate()(record)
+    except fastjsonschema.JsonSchemaValueException as exc:
+        raise RecordError(_explain(record) or exc.message.replace("data.", "", 1)) from None
+
+    out = dict(record)
+    out["fetched_at"] = _timestamp(record["fetched_at"], "fetched_at")
+    out["removed"] = bool(record.get("removed", False))
+    if out["removed"]:
+        return out
+    out["posted_at"] = _timestamp(record["posted_at"], "posted_at") if record.get("posted_at") else None
+    out["url"] = record.get("url")
+    out["phones"] = _merge_raw(record.get("phones", []), "e164")
+    out["emails"] = _merge_raw([{**e, "address": e["address"].strip().lower()} for e in record.get("emails", [])], "address")
+    out["locations"] = list({loc["location_id"]: loc for loc in record.get("locations", [])}.values())
+    out["images"] = list({img["sha256"]: img for img in record.get("images", [])}.values())
+    out["faces"] = [_face(face) for face in record.get("faces", [])]
+    out["content_hash"] = content_hash(record["title"], record["body"], [img["sha256"] for img in out["images"]])
+    out["version_id"] = _sha256("\0".join((record["site"], record["site_ad_id"], out["content_hash"])))
+    return out
+
+
+def content_hash(title: str, body: str, image_sha256s: list[str]) -> str:
+    """What makes two fetches of an ad the same version: its visible text and its set of images."""
+    return _sha256("\x1f".join((title, body, ",".join(sorted(image_sha256s)))))
+
+
+def face_id(face: dict) -> str:
+    return _sha256("\0".join((face["image_sha256"], face["engine"], face["model"], ",".join(map(str, face["box"])))))
+
+
+def _face(face: dict) -> dict:
+    out = {"score": None, "embedding": None, **face, "face_id": face_id(face)}
+    if out["embedding"] is not None:
+        out["embedding"] = [float(x) for x in out["embedding"]]  # the vector index takes only float lists
+    return out
+
+
+def _merge_raw(items: list[dict], key: str) -> list[dict]:
+    """One entry per identifier, keeping every distinct raw text it appeared as (evidence of the disguise)."""
+    merged: dict[str, list[str]] = {}
+    for item in items:
+        raws = merged.setdefault(item[key], [])
+        raw = item.get("raw")
+        if raw is not None and raw not in raws:
+            raws.append(raw)
+    return [{key: value, "raw": raws} for value, raws in merged.items()]
+
+
+def _timestamp(value: str, field: str) -> str:
+    """The time in UTC, ISO 8601. Kept a string: the driver packs datetime objects about 5x slower,
+    and Cypher's datetime() reads this form."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise RecordError(f"{field}: {value!r} is not an RFC 3339 date-time") from None
+    if parsed.tzinfo is None:
+        raise RecordError(f"{field}: {value!r} has no time zone (add Z or +00:00)")
+    return parsed.astimezone(timezone.utc).isoformat()
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
