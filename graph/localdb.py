@@ -167,22 +167,43 @@ def start(settings: Settings, timeout: float = 180.0, echo=print) -> Settings:
     cmd = [java, f"-Xms{settings.db_heap}", f"-Xmx{settings.db_heap}", *JVM_FLAGS,
            "-cp", launcher.classpath, LAUNCHER_CLASS, str(home), str(conf)]
     env = {**os.environ, "ADGRAPH_NEO4J_INITIAL_PASSWORD": settings.neo4j_password}
-    with log_file(settings).open("ab") as log:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                env=env, start_new_session=True)
-    pid_file(settings).write_text(f"{proc.pid}\n")
-    echo(f"Starting Neo4j (pid {proc.pid}) at {settings.neo4j_uri}, store {home / 'data'} ...")
-    _wait_for_bolt(settings, proc, timeout)
+    pid = _spawn(cmd, env, log_file(settings))
+    pid_file(settings).write_text(f"{pid}\n")
+    echo(f"Starting Neo4j (pid {pid}) at {settings.neo4j_uri}, store {home / 'data'} ...")
+    _wait_for_bolt(settings, pid, timeout)
     return settings
 
 
-def _wait_for_bolt(settings: Settings, proc: subprocess.Popen, timeout: float) -> None:
+def _spawn(cmd: list[str], env: dict[str, str], log: Path) -> int:
+    """Start a daemon in its own session with output appended to log; return its pid.
+    Not subprocess.Popen: the launcher outlives this process by design."""
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        return os.posix_spawn(cmd[0], cmd, env, setsid=True, file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_DUP2, fd, 1),
+            (os.POSIX_SPAWN_DUP2, fd, 2),
+        ])
+    finally:
+        os.close(fd)
+
+
+def _exit_code(pid: int) -> int | None:
+    """The exit code if our child has exited (reaping it), else None."""
+    try:
+        done, status = os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return None if _alive(pid) else -1
+    return os.waitstatus_to_exitcode(status) if done else None
+
+
+def _wait_for_bolt(settings: Settings, pid: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     with open_driver(settings) as driver:
         while True:
-            if proc.poll() is not None:
+            if (code := _exit_code(pid)) is not None:
                 pid_file(settings).unlink(missing_ok=True)
-                raise DbError(f"Neo4j exited with code {proc.returncode} while starting; "
+                raise DbError(f"Neo4j exited with code {code} while starting; "
                               f"last lines of {log_file(settings)}:\n{_tail(log_file(settings))}")
             try:
                 driver.verify_connectivity()

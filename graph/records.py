@@ -42,6 +42,13 @@ def _explain(record) -> str:
     )
 
 
+def _reword(message: str) -> str:
+    """fastjsonschema's wording for what jsonschema does not check (formats)."""
+    message = message.removeprefix("data.")
+    return message.replace("must be date-time", "must be an RFC 3339 date-time with a time zone, "
+                                                "like 2026-11-01T10:00:00Z")
+
+
 def parse_line(line: str | bytes) -> dict:
     try:
         record = orjson.loads(line)
@@ -54,7 +61,7 @@ def normalize(record) -> dict:
     try:
         _fast_validate()(record)
     except fastjsonschema.JsonSchemaValueException as exc:
-        raise RecordError(_explain(record) or exc.message.replace("data.", "", 1)) from None
+        raise RecordError(_explain(record) or _reword(exc.message)) from None
 
     out = dict(record)
     out["fetched_at"] = _timestamp(record["fetched_at"], "fetched_at")

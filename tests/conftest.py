@@ -1,0 +1,66 @@
+"""Fixtures that start real things once per session: a throwaway Neo4j on a free port.
+
+Set ADGRAPH_TEST_NEO4J_URI and ADGRAPH_TEST_NEO4J_PASSWORD to run the suite
+against a database that is already running instead. Its graph is wiped
+before every test, so never point them at a database that matters.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from graph import localdb
+from graph.config import Settings, load_settings
+from graph.driver import open_driver
+from graph.model import apply_schema
+
+from helpers import free_port
+
+
+@pytest.fixture(scope="session")
+def db_env(tmp_path_factory) -> dict[str, str]:
+    """The environment every test (and every `adgraph` child process) runs with."""
+    tmp = tmp_path_factory.mktemp("adgraph")
+    saved = dict(os.environ)
+    for var in ("NEO4J_URI", "NEO4J_USER", "NEO4J_PASSWORD", "ADGRAPH_DB_PORT"):
+        os.environ.pop(var, None)
+    os.environ["ADGRAPH_CONFIG"] = str(tmp / "config.toml")
+    os.environ["ADGRAPH_DATA_DIR"] = str(tmp / "data")
+    os.environ["ADGRAPH_DB_HEAP"] = "768m"
+    os.environ["ADGRAPH_DB_PAGECACHE"] = "256m"
+    if os.environ.get("ADGRAPH_TEST_NEO4J_URI"):
+        os.environ["NEO4J_URI"] = os.environ["ADGRAPH_TEST_NEO4J_URI"]
+        os.environ["NEO4J_PASSWORD"] = os.environ.get("ADGRAPH_TEST_NEO4J_PASSWORD", "")
+    else:
+        os.environ["ADGRAPH_DB_PORT"] = str(free_port())
+    yield dict(os.environ)
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings(db_env) -> Settings:
+    settings = load_settings(db_env)
+    if settings.uses_local_db:
+        settings = localdb.start(settings, echo=lambda msg: None)
+        os.environ["NEO4J_PASSWORD"] = settings.neo4j_password
+    yield settings
+    if settings.uses_local_db:
+        localdb.stop(settings, echo=lambda msg: None)
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_settings):
+    with open_driver(neo4j_settings) as drv:
+        apply_schema(drv)
+        yield drv
+
+
+@pytest.fixture
+def graph(driver):
+    """The driver, on an empty graph (the schema stays)."""
+    with driver.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    return driver
