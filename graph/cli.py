@@ -53,6 +53,16 @@ def db() -> None:
 
 
 @db.command()
+def build() -> None:
+    """Build the Neo4j launcher into the cache folder now (start does it on first use)."""
+    try:
+        launcher = localdb.ensure_launcher(settings_from_env(), echo=click.echo)
+    except localdb.DbError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Neo4j launcher: {launcher.jar.parent}")
+
+
+@db.command()
 @click.option("--timeout", default=180.0, show_default=True, help="Seconds to wait for Bolt to answer.")
 def start(timeout: float) -> None:
     """Start the local database in the background (building its launcher on first use) and apply the schema."""
@@ -88,10 +98,13 @@ def status(as_json: bool) -> None:
         with open_driver(settings) as driver:
             driver.verify_connectivity()
             component = driver.execute_query(q.COMPONENTS, routing_=neo4j.RoutingControl.READ).records[0]
-            counts = driver.execute_query(load_model().count_query(), routing_=neo4j.RoutingControl.READ).records
+            model = load_model()
+            counts = driver.execute_query(model.count_query(), routing_=neo4j.RoutingControl.READ).records
             rels = driver.execute_query(q.RELATIONSHIP_COUNT, routing_=neo4j.RoutingControl.READ).records[0]["count"]
         report.update(running=True, version=component["version"], edition=component["edition"],
-                      nodes={r["label"]: r["count"] for r in counts}, relationships=rels)
+                      # Neo4j 5.26 drops the zero rows of this UNION ALL of counts; the zeros are real.
+                      nodes={**dict.fromkeys(model.nodes, 0), **{r["label"]: r["count"] for r in counts}},
+                      relationships=rels)
     except (ConfigError, ServiceUnavailable, neo4j.exceptions.AuthError, OSError) as exc:
         report["error"] = str(exc).splitlines()[0]
     if as_json:

@@ -20,7 +20,10 @@ def to_json(value):
                 **{k: to_json(v) for k, v in value.items()}}
     if isinstance(value, neo4j.graph.Path):
         return {"nodes": [to_json(n) for n in value.nodes], "relationships": [to_json(r) for r in value.relationships]}
-    if isinstance(value, (neo4j.time.DateTime, neo4j.time.Date, neo4j.time.Time)):
+    if isinstance(value, (neo4j.time.DateTime, neo4j.time.Time)):
+        # Microseconds read like everywhere else; nanoseconds only when there are some.
+        return value.to_native().isoformat() if value.nanosecond % 1000 == 0 else value.iso_format()
+    if isinstance(value, neo4j.time.Date):
         return value.iso_format()
     if isinstance(value, neo4j.time.Duration):
         return str(value)
