@@ -50,45 +50,86 @@ class StrictModeError(Exception):
 
 _AD_FIELDS = ("site", "site_ad_id", "fetched_at", "posted_at", "url", "title", "body",
               "version_id", "content_hash", "raw_sha256")
-# (statement, observation field, sort key) for each kind of identifier an ad links to.
+# (statement for ads created in this phase, statement for ads that existed, observation field,
+# sort key) for each kind of identifier an ad links to.
 _LINKS = (
-    (q.LINK_PHONES, "phones", "e164"),
-    (q.LINK_EMAILS, "emails", "address"),
-    (q.LINK_LOCATIONS, "locations", "location_id"),
-    (q.LINK_IMAGES, "images", "sha256"),
+    (q.LINK_PHONES_NEW, q.LINK_PHONES, "phones", "e164"),
+    (q.LINK_EMAILS_NEW, q.LINK_EMAILS, "emails", "address"),
+    (q.LINK_LOCATIONS_NEW, q.LINK_LOCATIONS, "locations", "location_id"),
+    (q.LINK_IMAGES_NEW, q.LINK_IMAGES, "images", "sha256"),
 )
 
 
-def _link_rows(live: list[dict], field: str, key: str) -> list[dict]:
-    rows = [{"site": o["site"], "site_ad_id": o["site_ad_id"], "seen": o["fetched_at"], **item}
-            for o in live for item in o[field]]
-    rows.sort(key=lambda row: row[key])  # same lock order in every writer: no deadlocks between them
-    return rows
+def _phases(observations: list[dict]) -> list[list[dict]]:
+    """Split a batch into phases in which every ad occurs at most once: phase n holds the n-th
+    observation (live or removal) of each ad in fetched_at order, so each ad's observations
+    within a batch apply oldest first whatever their order in the file, and no statement sees
+    the same ad twice. Usually one phase; edits or removals of an ad in the same batch add a
+    few small ones. (fetched_at is normalized UTC ISO text, which sorts chronologically.)"""
+    occurrences: dict[tuple[str, str], int] = {}
+    phases: list[list[dict]] = []
+    for o in sorted(observations, key=lambda o: o["fetched_at"]):
+        key = (o["site"], o["site_ad_id"])
+        n = occurrences.get(key, 0)
+        occurrences[key] = n + 1
+        if n == len(phases):
+            phases.append([])
+        phases[n].append(o)
+    return phases
+
+
+def _count(stats: IngestStats, summary: neo4j.ResultSummary) -> None:
+    stats.nodes_created += summary.counters.nodes_created
+    stats.relationships_created += summary.counters.relationships_created
+
+
+def _write_phase(tx: neo4j.ManagedTransaction, observations: list[dict], stats: IngestStats) -> None:
+    # Sorted by key, so concurrent writers lock nodes in the same order: no deadlocks between them.
+    live = sorted((o for o in observations if not o["removed"]), key=lambda o: (o["site"], o["site_ad_id"]))
+    removals = [o for o in observations if o["removed"]]
+    if live:
+        groups: list[dict] = []
+        for k, o in enumerate(live):
+            if not groups or groups[-1]["name"] != o["site"]:
+                groups.append({"name": o["site"], "ads": []})
+            groups[-1]["ads"].append({"k": k, **{f: o[f] for f in _AD_FIELDS}})
+        result = tx.run(q.UPSERT_ADS, rows=groups)
+        ads: list = [None] * len(live)
+        for record in result:
+            ads[record["k"]] = (record["ad"], record["created"])
+        _count(stats, result.consume())
+        for query_new, query_old, field, key in _LINKS:
+            created_rows: list[dict] = []
+            existing_rows: list[dict] = []
+            for o, (ad, created) in zip(live, ads):
+                rows = created_rows if created else existing_rows
+                for item in o[field]:
+                    rows.append({"ad": ad, "seen": o["fetched_at"], **item})
+            for query, rows in ((query_new, created_rows), (query_old, existing_rows)):
+                if rows:
+                    rows.sort(key=lambda row: row[key])
+                    _count(stats, tx.run(query, rows=rows).consume())
+        faces = sorted(({"seen": o["fetched_at"], **face} for o in live for face in o["faces"]),
+                       key=lambda r: r["face_id"])
+        if faces:
+            _count(stats, tx.run(q.LINK_FACES, rows=faces).consume())
+    if removals:
+        marked = tx.run(q.MARK_REMOVED, rows=removals).single(strict=True)["marked"]
+        stats.removals_ignored += len(removals) - marked
 
 
 def write_batch(driver: neo4j.Driver, observations: list[dict], database: str | None = None) -> IngestStats:
     """Write observations (as graph.records.normalize returns them) in one write transaction.
 
-    One statement per kind of node, each over the whole batch: a handful of
+    A few statements per phase (see _phases), each over the whole phase: a handful of
     round trips however many observations the batch holds."""
-    live = [o for o in observations if not o["removed"]]
-    removals = [o for o in observations if o["removed"]]
-    statements = [(q.UPSERT_ADS, sorted(({k: o[k] for k in _AD_FIELDS} for o in live),
-                                        key=lambda r: (r["site"], r["site_ad_id"])))]
-    statements += [(query, _link_rows(live, field, key)) for query, field, key in _LINKS]
-    statements.append((q.LINK_FACES, sorted(({"seen": o["fetched_at"], **face} for o in live for face in o["faces"]),
-                                            key=lambda r: r["face_id"])))
+    phases = _phases(observations)
+    removals = sum(1 for o in observations if o["removed"])
 
     def work(tx: neo4j.ManagedTransaction) -> IngestStats:
-        stats = IngestStats(records=len(observations), removals=len(removals))
-        for query, rows in statements:
-            if rows:
-                counters = tx.run(query, rows=rows).consume().counters
-                stats.nodes_created += counters.nodes_created
-                stats.relationships_created += counters.relationships_created
-        if removals:
-            marked = tx.run(q.MARK_REMOVED, rows=removals).single(strict=True)["marked"]
-            stats.removals_ignored = len(removals) - marked
+        stats = IngestStats(records=len(observations), removals=removals)
+        for phase in phases:
+            _write_phase(tx, phase, stats)
         return stats
 
     with driver.session(database=database) as session:
