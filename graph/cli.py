@@ -204,7 +204,8 @@ def ingest(file, batch: int, strict: bool) -> None:
     click.echo(
         f"{total.records:,} records ingested, {total.bad_lines:,} bad lines skipped; "
         f"{total.nodes_created:,} nodes and {total.relationships_created:,} relationships created; "
-        f"{total.removals:,} removals ({total.removals_ignored:,} for unknown ads or stale); "
+        f"{total.removals:,} removals ({total.removals_ignored:,} changed nothing: unknown ad, already "
+        f"removed, or older than its last sighting); "
         f"{seconds:.1f}s, {total.records / seconds if seconds else 0:,.0f} records/s"
     )
     if total.bad_lines:

@@ -25,7 +25,7 @@ class IngestStats:
     records: int = 0
     bad_lines: int = 0
     removals: int = 0
-    removals_ignored: int = 0  # for unknown ads, or older than the last live sighting
+    removals_ignored: int = 0  # unknown ad, already removed, or older than the ad's last live sighting
     nodes_created: int = 0
     relationships_created: int = 0
 
