@@ -26,8 +26,10 @@ def test_well_known_password_is_refused(local):
             drv.verify_connectivity()
 
 
-def test_generated_password_is_private(local):
+def test_generated_password_and_store_are_private(local):
     assert stat.S_IMODE(local.config_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(local.data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(local.db_home.stat().st_mode) == 0o700
     assert load_settings().neo4j_password == local.neo4j_password
 
 
@@ -35,6 +37,7 @@ def test_bolt_listens_on_loopback_only(local):
     conf = (local.db_home / "conf" / "neo4j.conf").read_text()
     assert f"server.bolt.listen_address=127.0.0.1:{local.db_port}" in conf
     assert "server.http.enabled=false" in conf and "dbms.usage_report.enabled=false" in conf
+    assert "dbms.security.auth_enabled=true" in conf
 
 
 def test_start_twice_is_harmless(local):
