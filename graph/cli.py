@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 import neo4j
-from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable
+from neo4j.exceptions import ClientError, DriverError, Neo4jError, ServiceUnavailable
 from tqdm import tqdm
 
 from graph import localdb
@@ -43,6 +43,15 @@ def connect(settings: Settings) -> neo4j.Driver:
     except neo4j.exceptions.AuthError:
         raise click.ClickException(f"Neo4j at {settings.neo4j_uri} refused user {settings.neo4j_user!r}: "
                                    f"check NEO4J_PASSWORD or {settings.config_path}") from None
+    except (Neo4jError, DriverError) as exc:
+        raise click.ClickException(f"cannot use Neo4j at {settings.neo4j_uri}: {database_error(exc)}") from None
+
+
+def database_error(exc: Exception) -> str:
+    """One line for any driver or server error: the server's code and message when there is one."""
+    if isinstance(exc, Neo4jError) and exc.code:
+        return f"{exc.code}: {exc.message}"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 # ---- adgraph db -------------------------------------------------------------
@@ -105,8 +114,8 @@ def status(as_json: bool) -> None:
                       # Neo4j 5.26 drops the zero rows of this UNION ALL of counts; the zeros are real.
                       nodes={**dict.fromkeys(model.nodes, 0), **{r["label"]: r["count"] for r in counts}},
                       relationships=rels)
-    except (ConfigError, ServiceUnavailable, neo4j.exceptions.AuthError, OSError) as exc:
-        report["error"] = str(exc).splitlines()[0]
+    except (ConfigError, Neo4jError, DriverError, OSError) as exc:
+        report["error"] = database_error(exc)
     if as_json:
         click.echo(json.dumps(report))
     else:
@@ -166,9 +175,9 @@ def cypher(query: str, params: tuple[str, ...], write: bool) -> None:
         except ClientError as exc:
             if exc.code == "Neo.ClientError.Statement.AccessMode":
                 raise click.ClickException("this query writes, and cypher is read-only by default: add --write") from None
-            raise click.ClickException(f"{exc.code}: {exc.message}") from None
-        except Neo4jError as exc:
-            raise click.ClickException(f"{exc.code}: {exc.message}") from None
+            raise click.ClickException(database_error(exc)) from None
+        except (Neo4jError, DriverError) as exc:
+            raise click.ClickException(database_error(exc)) from None
 
 
 # ---- adgraph ingest ------------------------------------------------------------
@@ -200,6 +209,13 @@ def ingest(file, batch: int, strict: bool) -> None:
                                  on_bad=on_bad, on_batch=on_batch)
         except StrictModeError as exc:
             raise click.ClickException(f"stopped at line {exc.bad.line_number} (--strict): {exc.bad.reason}") from None
+        except (Neo4jError, DriverError) as exc:
+            # Every batch written before this one is committed; ingesting the file again is safe.
+            raise click.ClickException(f"ingest stopped, the database failed: {database_error(exc)}; "
+                                       f"{bar.n:,} records were written; run the same command again "
+                                       "to finish (ingest is idempotent)") from None
+        except OSError as exc:
+            raise click.ClickException(f"ingest stopped, reading {file.name} failed: {exc}") from None
     seconds = time.monotonic() - started
     click.echo(
         f"{total.records:,} records ingested, {total.bad_lines:,} bad lines skipped; "

@@ -67,7 +67,7 @@ def _xdg(environ: Mapping[str, str], var: str, fallback: str) -> Path:
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
-    config_path = Path(env.get("ADGRAPH_CONFIG") or _xdg(env, "XDG_CONFIG_HOME", ".config") / "config.toml")
+    config_path = Path(env.get("ADGRAPH_CONFIG") or _xdg(env, "XDG_CONFIG_HOME", ".config") / "config.toml").absolute()
     file_cfg = read_config_file(config_path)
     neo4j_cfg = file_cfg.get("neo4j", {})
     local_cfg = file_cfg.get("local_db", {})
@@ -81,8 +81,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
     return Settings(
         config_path=config_path,
-        data_dir=Path(env.get("ADGRAPH_DATA_DIR") or local_cfg.get("data_dir") or _xdg(env, "XDG_DATA_HOME", ".local/share")),
-        cache_dir=Path(env.get("ADGRAPH_CACHE_DIR") or _xdg(env, "XDG_CACHE_HOME", ".cache")),
+        # Absolute, so the pid check and the launcher see the same store from any working folder.
+        data_dir=Path(env.get("ADGRAPH_DATA_DIR") or local_cfg.get("data_dir") or _xdg(env, "XDG_DATA_HOME", ".local/share")).absolute(),
+        cache_dir=Path(env.get("ADGRAPH_CACHE_DIR") or _xdg(env, "XDG_CACHE_HOME", ".cache")).absolute(),
         neo4j_uri=env.get("NEO4J_URI") or neo4j_cfg.get("uri") or local_uri(port),
         neo4j_user=env.get("NEO4J_USER") or neo4j_cfg.get("user") or "neo4j",
         neo4j_password=env.get("NEO4J_PASSWORD") or neo4j_cfg.get("password"),

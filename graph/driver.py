@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import neo4j
 
-from graph.config import ConfigError, Settings
+from graph.config import ConfigError, Settings, check_password
 
 
 def open_driver(settings: Settings) -> neo4j.Driver:
@@ -18,6 +18,7 @@ def open_driver(settings: Settings) -> neo4j.Driver:
             "no database password is configured: run `adgraph db start` (it creates one for the local "
             f"database) or set NEO4J_PASSWORD / put it in {settings.config_path}"
         )
+    check_password(settings.neo4j_password)  # for a production server too, not only the local one
     return neo4j.GraphDatabase.driver(
         settings.neo4j_uri,
         auth=(settings.neo4j_user, settings.neo4j_password),

@@ -176,20 +176,24 @@ def prefetch(items: Iterable, depth: int = 2) -> Iterator:
     done = object()
     stop = threading.Event()
 
+    def put(item) -> bool:
+        """Queue an item unless the consumer has gone away; never blocks past its departure."""
+        while not stop.is_set():
+            try:
+                buffer.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
             for item in items:
-                while not stop.is_set():
-                    try:
-                        buffer.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not put(item):
                     return
-            buffer.put(done)
+            put(done)
         except BaseException as exc:  # re-raised in the consumer
-            buffer.put(exc)
+            put(exc)
 
     thread = threading.Thread(target=produce, name="adgraph-ingest-reader", daemon=True)
     thread.start()

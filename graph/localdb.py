@@ -109,6 +109,9 @@ def neo4j_conf(settings: Settings) -> str:
         "dbms.security.auth_enabled": "true",
         "dbms.security.auth_minimum_password_length": "8",
         "dbms.usage_report.enabled": "false",
+        # LOAD CSV runs even in read transactions: without this, `adgraph cypher` could read any
+        # file the database can (the config file with its password, the evidence archive).
+        "dbms.security.allow_csv_import_from_file_urls": "false",
         "server.memory.pagecache.size": settings.db_pagecache,
         # Bound transaction memory so one runaway query cannot take the JVM down.
         "dbms.memory.transaction.total.max": "512m",
@@ -134,7 +137,8 @@ def running_pid(settings: Settings) -> int | None:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except (FileNotFoundError, ValueError, ProcessLookupError):
         return None
-    return pid if LAUNCHER_CLASS.encode() in cmdline and str(settings.db_home).encode() in cmdline else None
+    args = cmdline.split(b"\0")
+    return pid if LAUNCHER_CLASS.encode() in args and str(settings.db_home).encode() in args else None
 
 
 def port_is_free(port: int) -> bool:

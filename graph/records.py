@@ -38,22 +38,27 @@ def _explain(record) -> str:
     """Every schema error, worded by jsonschema (only for lines that failed, so speed does not matter)."""
     errors = sorted(jsonschema.Draft7Validator(_schema()).iter_errors(record), key=jsonschema.exceptions.relevance)
     return "; ".join(
-        f"{'/'.join(str(p) for p in error.absolute_path) or 'record'}: {error.message}" for error in errors[:5]
+        f"{'/'.join(str(p) for p in error.absolute_path) or 'record'}: {_shorten(error.message)}" for error in errors[:5]
     )
+
+
+def _shorten(message: str, limit: int = 300) -> str:
+    """Messages quote the offending value, which can be a megabyte of ad text."""
+    return message if len(message) <= limit else message[:limit] + f"… ({len(message):,} characters)"
 
 
 def _reword(message: str) -> str:
     """fastjsonschema's wording for what jsonschema does not check (formats)."""
     message = message.removeprefix("data.")
-    return message.replace("must be date-time", "must be an RFC 3339 date-time with a time zone, "
-                                                "like 2026-11-01T10:00:00Z")
+    return _shorten(message.replace("must be date-time", "must be an RFC 3339 date-time with a time zone, "
+                                                         "like 2026-11-01T10:00:00Z"))
 
 
 def parse_line(line: str | bytes) -> dict:
     try:
         record = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
-        raise RecordError(f"not valid JSON: {exc}") from None
+        raise RecordError(f"not valid JSON: {_shorten(str(exc))}") from None
     return normalize(record)
 
 
@@ -76,17 +81,17 @@ def normalize(record) -> dict:
     out["images"] = list({img["sha256"]: img for img in record.get("images", [])}.values())
     out["faces"] = [_face(face) for face in record.get("faces", [])]
     out["content_hash"] = content_hash(record["title"], record["body"], [img["sha256"] for img in out["images"]])
-    out["version_id"] = _sha256("\0".join((record["site"], record["site_ad_id"], out["content_hash"])))
+    out["version_id"] = _sha256(json.dumps([record["site"], record["site_ad_id"], out["content_hash"]]))
     return out
 
 
 def content_hash(title: str, body: str, image_sha256s: list[str]) -> str:
     """What makes two fetches of an ad the same version: its visible text and its set of images."""
-    return _sha256("\x1f".join((title, body, ",".join(sorted(image_sha256s)))))
+    return _sha256(json.dumps([title, body, sorted(image_sha256s)]))
 
 
 def face_id(face: dict) -> str:
-    return _sha256("\0".join((face["image_sha256"], face["engine"], face["model"], ",".join(map(str, face["box"])))))
+    return _sha256(json.dumps([face["image_sha256"], face["engine"], face["model"], face["box"]]))
 
 
 def _face(face: dict) -> dict:

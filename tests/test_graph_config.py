@@ -65,3 +65,9 @@ def test_generated_password_is_kept_private(tmp_path):
 def test_well_known_or_short_passwords_are_refused(tmp_path, password):
     with pytest.raises(ConfigError, match="refusing"):
         ensure_password(load_settings(env_for(tmp_path, NEO4J_PASSWORD=password)))
+
+
+def test_driver_refuses_a_well_known_password_for_any_server(tmp_path):
+    from graph.driver import open_driver
+    with pytest.raises(ConfigError, match="refusing"):
+        open_driver(load_settings(env_for(tmp_path, NEO4J_URI="bolt://db.example.org:7687", NEO4J_PASSWORD="password")))

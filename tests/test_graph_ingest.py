@@ -91,24 +91,31 @@ def test_removed_ad_is_kept_with_its_history(graph):
 
 @pytest.mark.parametrize("report, why", [
     (removal(site_ad_id="unknown"), "unknown ad"),
-    (removal(fetched_at="2026-10-01T00:00:00Z"), "older than the last live sighting"),
+    (removal(fetched_at="2026-11-04T10:00:00Z"), "already recorded"),
 ])
 def test_removals_that_change_nothing(graph, report, why):
-    ingest(graph, observation())
+    ingest(graph, observation(), removal(fetched_at="2026-11-04T10:00:00Z"))
+    before = graph.execute_query("MATCH (a:Ad) RETURN properties(a) AS p").records[0]["p"]
     assert ingest(graph, report).removals_ignored == 1, why
-    assert scalar(graph, "MATCH (a:Ad) RETURN a.removed_at IS NULL")
+    assert graph.execute_query("MATCH (a:Ad) RETURN properties(a) AS p").records[0]["p"] == before
 
 
-@pytest.mark.parametrize("order", ["in time order", "reversed", "one batch each"])
+def test_an_earlier_removal_report_moves_removed_at_earlier(graph):
+    ingest(graph, observation(), removal(fetched_at="2026-11-04T10:00:00Z"))
+    assert ingest(graph, removal(fetched_at="2026-11-02T10:00:00Z")).removals_ignored == 0
+    assert scalar(graph, "MATCH (a:Ad) RETURN a.removed_at.day") == 2
+
+
+@pytest.mark.parametrize("order", ["in time order", "reversed", "one batch each", "reversed, one batch each"])
 def test_relisted_ad_keeps_its_removal(graph, order):
     records = [observation(), removal(fetched_at="2026-11-02T10:00:00Z"), observation(fetched_at="2026-11-06T10:00:00Z")]
-    if order == "reversed":
-        ingest(graph, *reversed(records))  # one batch: applied oldest first all the same
-    elif order == "one batch each":
+    if "reversed" in order:
+        records.reverse()
+    if "one batch each" in order:
         for record in records:
             ingest(graph, record)
     else:
-        ingest(graph, *records)
+        ingest(graph, *records)  # one batch: each ad's observations apply oldest first
     row = graph.execute_query("MATCH (a:Ad) RETURN a.removed_at AS removed, a.past_removals AS past").records[0]
     assert row["removed"] is None
     assert [p.to_native().isoformat() for p in row["past"]] == ["2026-11-02T10:00:00+00:00"]
@@ -191,3 +198,20 @@ def test_a_batch_is_one_transaction(graph):
     records.pop()
     write_batch(graph, records)
     assert scalar(graph, "MATCH (a:Ad) RETURN count(a)") == 199
+
+
+def test_reader_thread_stops_when_the_writer_fails():
+    """A failed write must not leave the reader blocked on a full queue, which hung the ingest for good."""
+    import threading
+    import time
+    from graph.ingest import prefetch
+    # Two items and room for one: the reader is waiting to hand over its end marker when the writer fails.
+    stream = prefetch(iter(range(2)), depth=1)
+    with pytest.raises(RuntimeError):
+        for _ in stream:
+            time.sleep(0.3)  # let the reader reach its end marker and block on the full queue
+            raise RuntimeError("database failed")
+    closer = threading.Thread(target=stream.close, daemon=True)
+    closer.start()
+    closer.join(timeout=10)
+    assert not closer.is_alive(), "the reader thread never stopped"

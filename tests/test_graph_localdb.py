@@ -65,3 +65,9 @@ def test_restart_keeps_data_and_the_driver_reconnects(local, driver, tmp_path):
     since_restart = log.read_text(errors="replace")[log_size:]
     assert "Checkpoint triggered by \"Database shutdown\"" in since_restart
     assert "recovery" not in since_restart.lower()
+
+
+def test_load_csv_cannot_read_local_files(local):
+    out = adgraph("cypher", f"LOAD CSV FROM 'file://{local.config_path}' AS row RETURN row")
+    assert out.returncode == 1 and "password" not in out.stdout
+    assert "file" in out.stderr.lower()

@@ -70,9 +70,23 @@ def test_embedding_becomes_floats():
     (("t", "b", []), ("t2", "b", []), False),
     (("t", "b", ["1"]), ("t", "b", ["1", "2"]), False),         # a new photo is a new version
     (("ab", "c", []), ("a", "bc", []), False),                  # fields do not run together
+    (("a\x1fb", "c", []), ("a", "b\x1fc", []), False),          # not even through separator characters
+    (("a\0", "b", []), ("a", "\0b", []), False),
 ])
 def test_content_hash(a, b, same):
     assert (content_hash(*a) == content_hash(*b)) is same
+
+
+def test_version_id_cannot_be_forged_through_the_ad_id():
+    one = parse_line(json.dumps(observation(site="x\u0000y", site_ad_id="z")))
+    other = parse_line(json.dumps(observation(site="x", site_ad_id="y\u0000z")))
+    assert one["version_id"] != other["version_id"]
+
+
+def test_reasons_are_bounded():
+    with pytest.raises(RecordError) as info:
+        parse_line(json.dumps(observation(body="x" * 1_000_001)))
+    assert len(str(info.value)) < 400 and "characters" in str(info.value)
 
 
 def test_version_id_depends_on_the_ad():

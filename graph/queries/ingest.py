@@ -157,14 +157,19 @@ MERGE (i)-[h:HAS_FACE]->(f)
   ON CREATE SET h.first_seen = seen
 """
 
-# Removal reports: the ad gets removed_at and stays, with every version. A
-# report for an unknown ad, an ad already marked, or one older than the last
-# live sighting changes nothing.
+# Removal reports: the ad gets removed_at and stays, with every version. A report
+# newer than the ad's last live sighting is the current removal (the earliest such
+# report wins); one older than it is a removal the ad came back from, kept in
+# past_removals, so the outcome does not depend on the order reports arrive in.
+# A report for an ad never seen live, or one already recorded, changes nothing.
 MARK_REMOVED = """
 UNWIND $rows AS r
 WITH r, datetime(r.fetched_at) AS gone
 MATCH (a:Ad {site: r.site, site_ad_id: r.site_ad_id})
-WHERE a.removed_at IS NULL AND gone > a.last_seen
-SET a.removed_at = gone
-RETURN count(a) AS marked
+WITH a, gone,
+     gone > a.last_seen AND (a.removed_at IS NULL OR gone < a.removed_at) AS current,
+     gone <= a.last_seen AND NOT gone IN coalesce(a.past_removals, []) AS past
+SET a.removed_at = CASE WHEN current THEN gone ELSE a.removed_at END,
+    a.past_removals = CASE WHEN past THEN coalesce(a.past_removals, []) + gone ELSE a.past_removals END
+RETURN count(CASE WHEN current OR past THEN 1 END) AS marked
 """
