@@ -6,6 +6,8 @@ launcher's own port); a production server is managed by its own tooling.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import shutil
@@ -146,6 +148,16 @@ def port_is_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
+@contextlib.contextmanager
+def _exclusive(settings: Settings):
+    """One start or stop at a time per store: two racing starts would fight over the store lock,
+    the pid file and, on a new store, the generated password."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with open(settings.data_dir / ".neo4j-launcher.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def start(settings: Settings, timeout: float = 180.0, echo=print) -> Settings:
     """Start the local database unless it runs already; return settings with the password it uses."""
     if not settings.uses_local_db:
@@ -153,6 +165,11 @@ def start(settings: Settings, timeout: float = 180.0, echo=print) -> Settings:
             f"NEO4J_URI is {settings.neo4j_uri}: `adgraph db` manages only the local database "
             f"({local_uri(settings.db_port)}); unset NEO4J_URI to use it"
         )
+    with _exclusive(settings):
+        return _start(settings, timeout, echo)
+
+
+def _start(settings: Settings, timeout: float, echo) -> Settings:
     settings = ensure_password(settings)
     pid = running_pid(settings)
     if pid is not None:
@@ -232,6 +249,11 @@ def _wait_for_bolt(settings: Settings, pid: int, timeout: float) -> None:
 
 def stop(settings: Settings, timeout: float = 120.0, echo=print) -> bool:
     """SIGTERM the launcher and wait for Neo4j's own clean shutdown. Returns False if it was not running."""
+    with _exclusive(settings):
+        return _stop(settings, timeout, echo)
+
+
+def _stop(settings: Settings, timeout: float, echo) -> bool:
     pid = running_pid(settings)
     if pid is None:
         pid_file(settings).unlink(missing_ok=True)

@@ -71,3 +71,41 @@ def test_load_csv_cannot_read_local_files(local):
     out = adgraph("cypher", f"LOAD CSV FROM 'file://{local.config_path}' AS row RETURN row")
     assert out.returncode == 1 and "password" not in out.stdout
     assert "file" in out.stderr.lower()
+
+
+def test_stop_during_startup_is_clean_and_concurrent_starts_share_one_database(tmp_path):
+    """SIGTERM while Neo4j is still starting (here: setting a new store's password) still checkpoints;
+    and two starts at once end with one database and one password."""
+    import threading
+
+    from helpers import free_port
+    env = {"HOME": str(tmp_path), "ADGRAPH_CONFIG": str(tmp_path / "config.toml"),
+           "ADGRAPH_DATA_DIR": str(tmp_path / "data"), "ADGRAPH_DB_PORT": str(free_port()),
+           "ADGRAPH_DB_HEAP": "512m", "ADGRAPH_DB_PAGECACHE": "64m"}
+    settings = load_settings(env)
+    with pytest.raises(localdb.DbError, match="did not answer"):
+        localdb.start(settings, timeout=0.5, echo=lambda msg: None)
+    assert localdb.stop(settings, echo=lambda msg: None)
+    assert "adgraph-launcher: stopped" in localdb.log_file(settings).read_text()
+
+    results, errors = [], []
+
+    def start():
+        try:
+            results.append(localdb.start(load_settings(env), echo=lambda msg: None))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+    threads = [threading.Thread(target=start) for _ in range(2)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(300)
+        assert not errors, errors
+        assert results[0].neo4j_password == results[1].neo4j_password
+        with neo4j.GraphDatabase.driver(results[0].neo4j_uri, auth=("neo4j", results[0].neo4j_password)) as drv:
+            drv.verify_connectivity()
+        debug = (settings.db_home / "logs" / "debug.log").read_text(errors="replace")
+        assert "recovery" not in debug.lower()
+    finally:
+        localdb.stop(settings, echo=lambda msg: None)

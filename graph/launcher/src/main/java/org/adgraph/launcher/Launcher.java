@@ -28,6 +28,12 @@ public final class Launcher {
     private static final String PASSWORD_ENV = "ADGRAPH_NEO4J_INITIAL_PASSWORD";
     private static final String MARKER = "adgraph-auth-initialized";
 
+    // The DBMS that is up, if any. Starting and stopping hold this lock, so a SIGTERM that
+    // arrives while Neo4j is still starting waits for it and then shuts it down cleanly.
+    private static final Object LOCK = new Object();
+    private static DatabaseManagementService running;
+    private static boolean stopping;
+
     private Launcher() {}
 
     public static void main(String[] args) throws Exception {
@@ -39,22 +45,44 @@ public final class Launcher {
         Path conf = Path.of(args[1]).toAbsolutePath();
         Path marker = home.resolve("data").resolve(MARKER);
 
-        if (!Files.exists(marker)) {
-            setInitialPassword(home, conf, marker);
-        }
-
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
-                .loadPropertiesFromFile(conf)
-                .build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("adgraph-launcher: shutting down");
-            dbms.shutdown();  // flushes and checkpoints: no recovery needed next start
+            synchronized (LOCK) {
+                stopping = true;
+                stopRunning();  // flushes and checkpoints: no recovery needed next start
+            }
             System.out.println("adgraph-launcher: stopped");
             stopped.countDown();
         }, "adgraph-shutdown"));
-        System.out.println("adgraph-launcher: ready");
+
+        if (!Files.exists(marker)) {
+            setInitialPassword(home, conf, marker);
+        }
+        if (start(new DatabaseManagementServiceBuilder(home).loadPropertiesFromFile(conf)) != null) {
+            System.out.println("adgraph-launcher: ready");
+        }
         stopped.await();
+    }
+
+    /** Builds and records the DBMS, unless shutdown has begun (then returns null). */
+    private static DatabaseManagementService start(DatabaseManagementServiceBuilder builder) {
+        synchronized (LOCK) {
+            if (stopping) {
+                return null;
+            }
+            running = builder.build();
+            return running;
+        }
+    }
+
+    private static void stopRunning() {
+        synchronized (LOCK) {
+            if (running != null) {
+                running.shutdown();
+                running = null;
+            }
+        }
     }
 
     private static void setInitialPassword(Path home, Path conf, Path marker) throws IOException {
@@ -64,18 +92,17 @@ public final class Launcher {
                     + " must hold the password for a new store (and must not be 'neo4j')");
             System.exit(3);
         }
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementService dbms = start(new DatabaseManagementServiceBuilder(home)
                 .loadPropertiesFromFile(conf)
                 .setConfig(BoltConnector.enabled, false)
-                .setConfig(GraphDatabaseSettings.auth_enabled, true)
-                .build();
-        try {
-            dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
-                    "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
-                    Map.of("password", password));
-        } finally {
-            dbms.shutdown();
+                .setConfig(GraphDatabaseSettings.auth_enabled, true));
+        if (dbms == null) {
+            return;
         }
+        dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME).executeTransactionally(
+                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+                Map.of("password", password));
+        stopRunning();
         Files.createDirectories(marker.getParent());
         Files.writeString(marker, "initial password set; later changes are made with ALTER USER\n");
         System.out.println("adgraph-launcher: initial password set");
