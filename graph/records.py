@@ -79,6 +79,10 @@ def normalize(record) -> dict:
     out["emails"] = _merge_raw([{**e, "address": e["address"].strip().lower()} for e in record.get("emails", [])], "address")
     out["locations"] = list({loc["location_id"]: loc for loc in record.get("locations", [])}.values())
     out["images"] = list({img["sha256"]: img for img in record.get("images", [])}.values())
+    images = {img["sha256"] for img in out["images"]}
+    for n, face in enumerate(record.get("faces", [])):
+        if face["image_sha256"] not in images:
+            raise RecordError(f"faces/{n}/image_sha256: not one of this observation's images")
     out["faces"] = [_face(face) for face in record.get("faces", [])]
     out["content_hash"] = content_hash(record["title"], record["body"], [img["sha256"] for img in out["images"]])
     out["version_id"] = _sha256(json.dumps([record["site"], record["site_ad_id"], out["content_hash"]]))

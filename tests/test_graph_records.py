@@ -24,6 +24,8 @@ from helpers import observation, removal, sha
     (json.dumps(observation(locations=[{"location_id": "g:1", "name": "X", "lat": 91}])), "locations/0/lat: 91 is greater"),
     (json.dumps(observation(faces=[{"image_sha256": sha("i"), "engine": "dlib", "model": "m", "box": [1, 2, 3]}])),
      "faces/0/box: [1, 2, 3] is too short"),
+    (json.dumps(observation(faces=[{"image_sha256": sha("other"), "engine": "dlib", "model": "m", "box": [1, 2, 3, 4]}])),
+     "faces/0/image_sha256: not one of this observation's images"),
 ])
 def test_bad_lines_say_why(line, reason):
     with pytest.raises(RecordError) as info:
