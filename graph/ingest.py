@@ -50,13 +50,12 @@ class StrictModeError(Exception):
 
 _AD_FIELDS = ("site", "site_ad_id", "fetched_at", "posted_at", "url", "title", "body",
               "version_id", "content_hash", "raw_sha256")
-# (statement for ads created in this phase, statement for ads that existed, observation field,
-# sort key) for each kind of identifier an ad links to.
+# (statement, observation field, sort key) for each kind of identifier an ad links to.
 _LINKS = (
-    (q.LINK_PHONES_NEW, q.LINK_PHONES, "phones", "e164"),
-    (q.LINK_EMAILS_NEW, q.LINK_EMAILS, "emails", "address"),
-    (q.LINK_LOCATIONS_NEW, q.LINK_LOCATIONS, "locations", "location_id"),
-    (q.LINK_IMAGES_NEW, q.LINK_IMAGES, "images", "sha256"),
+    (q.LINK_PHONES, "phones", "e164"),
+    (q.LINK_EMAILS, "emails", "address"),
+    (q.LINK_LOCATIONS, "locations", "location_id"),
+    (q.LINK_IMAGES, "images", "sha256"),
 )
 
 
@@ -96,19 +95,13 @@ def _write_phase(tx: neo4j.ManagedTransaction, observations: list[dict], stats: 
         result = tx.run(q.UPSERT_ADS, rows=groups)
         ads: list = [None] * len(live)
         for record in result:
-            ads[record["k"]] = (record["ad"], record["created"])
+            ads[record["k"]] = record["ad"]
         _count(stats, result.consume())
-        for query_new, query_old, field, key in _LINKS:
-            created_rows: list[dict] = []
-            existing_rows: list[dict] = []
-            for o, (ad, created) in zip(live, ads):
-                rows = created_rows if created else existing_rows
-                for item in o[field]:
-                    rows.append({"ad": ad, "seen": o["fetched_at"], **item})
-            for query, rows in ((query_new, created_rows), (query_old, existing_rows)):
-                if rows:
-                    rows.sort(key=lambda row: row[key])
-                    _count(stats, tx.run(query, rows=rows).consume())
+        for query, field, key in _LINKS:
+            rows = [{"ad": ad, "seen": o["fetched_at"], **item} for o, ad in zip(live, ads) for item in o[field]]
+            if rows:
+                rows.sort(key=lambda row: row[key])
+                _count(stats, tx.run(query, rows=rows).consume())
         faces = sorted(({"seen": o["fetched_at"], **face} for o in live for face in o["faces"]),
                        key=lambda r: r["face_id"])
         if faces:

@@ -9,9 +9,7 @@ before they are sent so concurrent writers lock nodes in the same order.
 
 # The ads of one phase of a batch (each ad at most once, see graph.ingest), grouped by
 # site so each Site is merged once per batch, not once per ad. Returns every ad's
-# elementId, for the link statements to find it without another index seek, and
-# whether this statement created it: relationships of an ad created a moment ago
-# cannot exist yet, so they are CREATEd without MERGE's Expand(Into) check.
+# elementId, for the link statements to find it without another index seek.
 UPSERT_ADS = """
 UNWIND $rows AS g
 MERGE (s:Site {name: g.name})
@@ -20,9 +18,7 @@ UNWIND g.ads AS r
 WITH s, r, datetime(r.fetched_at) AS seen, datetime(r.posted_at) AS posted
 MERGE (a:Ad {site: r.site, site_ad_id: r.site_ad_id})
   ON CREATE SET a.first_seen = seen
-// Every live observation sets last_seen, so an ad without one was created by the MERGE above.
-WITH s, a, r, seen, posted, a.last_seen IS NULL AS created,
-     (a.last_seen IS NULL OR seen >= a.last_seen) AS newest,
+WITH s, a, r, seen, posted, (a.last_seen IS NULL OR seen >= a.last_seen) AS newest,
      (a.removed_at IS NOT NULL AND seen > a.removed_at) AS relisted
 SET a.first_seen = CASE WHEN seen < a.first_seen THEN seen ELSE a.first_seen END,
     a.last_seen = CASE WHEN newest THEN seen ELSE a.last_seen END,
@@ -33,32 +29,20 @@ SET a.first_seen = CASE WHEN seen < a.first_seen THEN seen ELSE a.first_seen END
     a.past_removals = CASE WHEN relisted THEN coalesce(a.past_removals, []) + a.removed_at
                            ELSE a.past_removals END,
     a.removed_at = CASE WHEN relisted THEN null ELSE a.removed_at END
-FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END | CREATE (a)-[:POSTED_ON]->(s))
-FOREACH (_ IN CASE WHEN created THEN [] ELSE [1] END | MERGE (a)-[:POSTED_ON]->(s))
+MERGE (a)-[:POSTED_ON]->(s)
 MERGE (v:AdVersion {version_id: r.version_id})
   ON CREATE SET v.content_hash = r.content_hash, v.title = r.title, v.body = r.body,
                 v.url = r.url, v.posted_at = posted, v.fetched_at = seen,
                 v.raw_sha256 = r.raw_sha256, v.last_fetched_at = seen
   ON MATCH SET v.last_fetched_at = CASE WHEN seen > v.last_fetched_at THEN seen ELSE v.last_fetched_at END
-FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END | CREATE (a)-[:HAS_VERSION]->(v))
-FOREACH (_ IN CASE WHEN created THEN [] ELSE [1] END | MERGE (a)-[:HAS_VERSION]->(v))
-RETURN r.k AS k, elementId(a) AS ad, created
+MERGE (a)-[:HAS_VERSION]->(v)
+RETURN r.k AS k, elementId(a) AS ad
 """
 
 # Identifier links keep every distinct raw text the identifier appeared as
 # (the disguise is evidence) and the first and last time it was seen on the ad.
-# r.ad is the ad's elementId from UPSERT_ADS in the same transaction. Each kind
-# has two statements: *_NEW for ads UPSERT_ADS just created (the link cannot
-# exist: CREATE), the other for ads that existed before (MERGE).
-LINK_PHONES_NEW = """
-UNWIND $rows AS r
-WITH r, datetime(r.seen) AS seen
-MATCH (a:Ad) WHERE elementId(a) = r.ad
-MERGE (p:Phone {e164: r.e164})
-  ON CREATE SET p.first_seen = seen
-  ON MATCH SET p.first_seen = CASE WHEN seen < p.first_seen THEN seen ELSE p.first_seen END
-CREATE (a)-[:HAS_PHONE {first_seen: seen, last_seen: seen, raw: r.raw}]->(p)
-"""
+# r.ad is the ad's elementId from UPSERT_ADS in the same transaction (no second
+# index seek per ad).
 
 LINK_PHONES = """
 UNWIND $rows AS r
@@ -74,15 +58,6 @@ MERGE (a)-[h:HAS_PHONE]->(p)
                h.raw = h.raw + [x IN r.raw WHERE NOT x IN h.raw]
 """
 
-LINK_EMAILS_NEW = """
-UNWIND $rows AS r
-WITH r, datetime(r.seen) AS seen
-MATCH (a:Ad) WHERE elementId(a) = r.ad
-MERGE (e:Email {address: r.address})
-  ON CREATE SET e.first_seen = seen
-  ON MATCH SET e.first_seen = CASE WHEN seen < e.first_seen THEN seen ELSE e.first_seen END
-CREATE (a)-[:HAS_EMAIL {first_seen: seen, last_seen: seen, raw: r.raw}]->(e)
-"""
 
 LINK_EMAILS = """
 UNWIND $rows AS r
@@ -98,16 +73,6 @@ MERGE (a)-[h:HAS_EMAIL]->(e)
                h.raw = h.raw + [x IN r.raw WHERE NOT x IN h.raw]
 """
 
-LINK_LOCATIONS_NEW = """
-UNWIND $rows AS r
-WITH r, datetime(r.seen) AS seen
-MATCH (a:Ad) WHERE elementId(a) = r.ad
-MERGE (l:Location {location_id: r.location_id})
-  ON CREATE SET l.name = r.name, l.region = r.region, l.country = r.country, l.lat = r.lat, l.lon = r.lon,
-                l.point = CASE WHEN r.lat IS NULL OR r.lon IS NULL THEN null
-                               ELSE point({latitude: r.lat, longitude: r.lon}) END
-CREATE (a)-[:IN_LOCATION {first_seen: seen, last_seen: seen, raw: r.raw}]->(l)
-"""
 
 LINK_LOCATIONS = """
 UNWIND $rows AS r
@@ -123,15 +88,6 @@ MERGE (a)-[h:IN_LOCATION]->(l)
                h.last_seen = CASE WHEN seen > h.last_seen THEN seen ELSE h.last_seen END
 """
 
-LINK_IMAGES_NEW = """
-UNWIND $rows AS r
-WITH r, datetime(r.seen) AS seen
-MATCH (a:Ad) WHERE elementId(a) = r.ad
-MERGE (i:Image {sha256: r.sha256})
-  ON CREATE SET i.first_seen = seen, i.phash = r.phash, i.path = r.path
-  ON MATCH SET i.first_seen = CASE WHEN seen < i.first_seen THEN seen ELSE i.first_seen END
-CREATE (a)-[:HAS_IMAGE {first_seen: seen, last_seen: seen, url: r.url}]->(i)
-"""
 
 LINK_IMAGES = """
 UNWIND $rows AS r
