@@ -89,6 +89,8 @@ def normalize(record) -> dict:
     return out
 
 
+# content_hash, version_id and face_id are stored keys: changing how they are computed would give
+# every stored ad a second copy of its versions. Treat them as part of the stored format.
 def content_hash(title: str, body: str, image_sha256s: list[str]) -> str:
     """What makes two fetches of an ad the same version: its visible text and its set of images."""
     return _sha256(json.dumps([title, body, sorted(image_sha256s)]))

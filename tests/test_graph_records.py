@@ -96,3 +96,10 @@ def test_version_id_depends_on_the_ad():
     other = parse_line(json.dumps(observation(site_ad_id="1002")))
     assert one["content_hash"] == other["content_hash"]
     assert one["version_id"] != other["version_id"]
+
+
+def test_stored_keys_do_not_drift():
+    """These hashes are keys in every store: a change here re-versions every ad already ingested."""
+    assert content_hash("t", "b", ["2", "1"]) == "c4b7eb40d1188350a950820ca01f98b68fe9cc6c6911d29d6ddc42f8ea7683c0"
+    assert parse_line(json.dumps(observation()))["version_id"] == (
+        "9445eb0dbed952c2a3a62d514b2051a96d4ffa11dc0d5fafae50d33ecdda23b4")
