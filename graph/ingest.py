@@ -98,7 +98,7 @@ def _write_phase(tx: neo4j.ManagedTransaction, observations: list[dict], stats: 
             ads[record["k"]] = record["ad"]
         _count(stats, result.consume())
         for query, field, key in _LINKS:
-            rows = [{"ad": ad, "seen": o["fetched_at"], **item} for o, ad in zip(live, ads) for item in o[field]]
+            rows = [{"ad": ad, "seen": o["fetched_at"], **item} for o, ad in zip(live, ads, strict=True) for item in o[field]]
             if rows:
                 rows.sort(key=lambda row: row[key])
                 _count(stats, tx.run(query, rows=rows).consume())

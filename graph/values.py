@@ -32,7 +32,7 @@ def to_json(value):
     if isinstance(value, timedelta):
         return value.total_seconds()
     if isinstance(value, neo4j.spatial.Point):
-        return {"srid": value.srid, **dict(zip("xyz", value))}
+        return {"srid": value.srid, **dict(zip("xyz", value, strict=False))}
     if isinstance(value, dict):
         return {k: to_json(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
