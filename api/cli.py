@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from crawler import cli as crawler_cli
 from graph import cli as graph_cli
 
 
@@ -20,3 +21,4 @@ main.add_command(graph_cli.db)
 main.add_command(graph_cli.cypher)
 main.add_command(graph_cli.ingest)
 main.add_command(graph_cli.sample)
+main.add_command(crawler_cli.extract)
