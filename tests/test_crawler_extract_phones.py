@@ -33,6 +33,10 @@ CASES = [
     ("Someone phoned at 10 about 2 tickets", []),
     ("Ola, ocho chicas nuevas", []),
     ("Rates: 200/hr, 300 for two hours", []),
+    ("Available 24/7 312 555 0147", ["+13125550147"]),   # the 7 of 24/7 is not the number's
+    ("512-555-OI9o (text only)", ["+15125550190"]),
+    ("txt *404~*555~01**67", ["+14045550167"]),          # **67 at the end is digits, not a *67 prefix
+    ("*67 (312) 555-0147", ["+13125550147"]),
     ("", []),
 ]
 

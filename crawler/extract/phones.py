@@ -36,7 +36,8 @@ _WORD_RE = re.compile("|".join(f"(?P<w{n}>{_word_pattern(w)})" for n, w in
                                enumerate(sorted(_WORDS, key=len, reverse=True))), re.IGNORECASE)
 _WORD_BY_GROUP = {f"w{n}": _WORDS[w] for n, w in enumerate(sorted(_WORDS, key=len, reverse=True))}
 _KEYCAP = re.compile("([0-9#*])\ufe0f?\u20e3")
-_CALLER_ID = re.compile(r"\*\s?(?:67|82)(?!\d)")  # *82 / *67 dialling prefixes, not part of the number
+# *82 / *67 dialling prefixes before a number are not part of it.
+_CALLER_ID = re.compile(r"\*\s?(?:67|82)(?=\s*[(+]?\s*[0-9])(?!\d)")
 _LOOKALIKE = {"o": "0", "O": "0", "l": "1", "I": "1", "|": "1"}
 _SEPARATOR_RUN_MAX = 4  # at most this many non-digit characters between two digits of one number
 
@@ -117,14 +118,16 @@ def _lookalikes(chars: list[str]) -> list[str]:
     """O/o for 0 and l/I/| for 1, but only between digits: "5O5" is a number, "Ola" is not."""
     out = list(chars)
     for i, ch in enumerate(chars):
-        if ch in _LOOKALIKE and 0 < i < len(chars) - 1:
+        if ch in _LOOKALIKE and 0 < i:
             # The digit before may sit across a space or a dash: "555 O147".
             j = i - 1
             while j > 0 and i - j <= 2 and not out[j].isalnum():
                 j -= 1
             prev_digit = out[j].isdigit()
-            next_digit = chars[i + 1].isdigit() or chars[i + 1] in _LOOKALIKE
-            if prev_digit and next_digit:
+            # Next: a digit, another look-alike ("OI9o"), or the end of the word ("555-olll ").
+            nxt = chars[i + 1] if i + 1 < len(chars) else " "
+            next_ok = nxt.isdigit() or nxt in _LOOKALIKE or not nxt.isalpha()
+            if prev_digit and next_ok:
                 out[i] = _LOOKALIKE[ch]
     return out
 
@@ -146,29 +149,48 @@ def _join_digit_runs(chars: list[str], spans: list[tuple[int, int]]) -> tuple[li
             # "tel312-555-0147": the matcher ignores digits glued to a word, so unglue them.
             out_chars.append(" ")
             out_spans.append((spans[i][0], spans[i][0]))
-        # Gather digits separated by short runs of non-alphanumeric characters.
-        digits: list[int] = []
+        # Gather groups of digits separated by short runs of non-alphanumeric characters.
+        groups: list[list[int]] = [[]]
         j = i
         while j < n:
             if chars[j].isdigit():
-                digits.append(j)
+                groups[-1].append(j)
                 j += 1
                 continue
             k = j
             while k < n and not chars[k].isalnum() and k - j < _SEPARATOR_RUN_MAX:
                 k += 1
             if k < n and chars[k].isdigit() and k > j and not _ends_a_number(chars[j:k]):
+                groups.append([])
                 j = k
                 continue
             break
-        if 10 <= len(digits) <= 11:
-            out_chars.extend(chars[d] for d in digits)
-            out_spans.extend(spans[d] for d in digits)
-        else:
+        first = _number_start(groups, chars)
+        if first is None:
             out_chars.extend(chars[i:j])
             out_spans.extend(spans[i:j])
+        else:
+            # Groups before the number ("24/7 312 555 0147": the 7) stay as they were.
+            lead_end = groups[first][0]
+            out_chars.extend(chars[i:lead_end])
+            out_spans.extend(spans[i:lead_end])
+            digits = [d for group in groups[first:] for d in group]
+            out_chars.extend(chars[d] for d in digits)
+            out_spans.extend(spans[d] for d in digits)
         i = j
     return out_chars, out_spans
+
+
+def _number_start(groups: list[list[int]], chars: list[str]) -> int | None:
+    """The first group from which the rest add up to a phone number's length (10 digits, or 11
+    starting with the country code 1), or None."""
+    for first in range(len(groups)):
+        total = sum(len(g) for g in groups[first:])
+        if total == 10 or (total == 11 and chars[groups[first][0]] == "1"):
+            return first
+        if total < 10:
+            return None
+    return None
 
 
 def _ends_a_number(separator: list[str]) -> bool:
