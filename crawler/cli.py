@@ -16,8 +16,8 @@ from crawler.extract import extract as extract_text
 def extract(region: str) -> None:
     """Show what adgraph extracts from ad text on standard input, as JSON.
 
-    Plain text is read as one ad. JSON Lines of {"title", "body", "region"}
-    give one result per line, in input order."""
+    Plain text is read as one ad. JSON Lines of {"title", "body", "region",
+    "location"} give one result per line, in input order."""
     data = sys.stdin.read()
     if not data.lstrip().startswith("{"):
         click.echo(json.dumps(extract_text("", data, region), ensure_ascii=False))
@@ -30,6 +30,8 @@ def extract(region: str) -> None:
             if not isinstance(ad, dict):
                 raise ValueError("not a JSON object")
             title, body = str(ad.get("title") or ""), str(ad.get("body") or "")
+            location = str(ad["location"]) if ad.get("location") else None
         except ValueError as exc:
             raise click.ClickException(f"line {number}: {exc}") from None
-        click.echo(json.dumps(extract_text(title, body, str(ad.get("region") or region)), ensure_ascii=False))
+        click.echo(json.dumps(extract_text(title, body, str(ad.get("region") or region), location),
+                              ensure_ascii=False))

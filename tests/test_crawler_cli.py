@@ -26,3 +26,10 @@ def test_json_lines_give_one_result_per_line_in_order():
 def test_bad_json_line_is_named():
     out = adgraph("extract", input='{"body": "x"}\n{broken\n')
     assert out.returncode == 1 and "line 2" in out.stderr
+
+
+def test_locations_from_the_field_and_the_text():
+    line = {"title": "Last days in Dallas", "body": "then Houston", "location": "Chicago, IL"}
+    out = adgraph("extract", input=__import__("json").dumps(line) + "\n")
+    places = [(p["name"], p["region"], p["raw"]) for p in json.loads(out.stdout)["locations"]]
+    assert places == [("Chicago", "IL", "Chicago, IL"), ("Dallas", "TX", "Dallas"), ("Houston", "TX", "Houston")]

@@ -1,7 +1,4 @@
-"""Pure functions that pull what links ads out of their text: phones, emails, rates and stated ages.
-
-Places (gazetteer matching) come with the rest of the crawler issue.
-"""
+"""Pure functions that pull what links ads out of their text: phones, emails, places, rates and stated ages."""
 
 from __future__ import annotations
 
@@ -9,16 +6,21 @@ from dataclasses import asdict
 
 from crawler.extract.emails import find_emails
 from crawler.extract.phones import find_phones
+from crawler.extract.places import find_places, resolve_place
 from crawler.extract.terms import find_ages, find_prices
 
 
-def extract(title: str, body: str, region: str = "US") -> dict:
-    """Everything found in an ad's title and body, as plain data. The title and body are read as one
-    text, so a number split between them is not found, but one that appears in both is listed once."""
+def extract(title: str, body: str, region: str = "US", location: str | None = None) -> dict:
+    """Everything found in an ad's title and body (and the site's location field, if any), as plain
+    data. `region` is the site's country: national phone numbers and place names are read in it."""
     text = f"{title}\n{body}" if title else body
+    places = [resolve_place(location, region)] if location else []
+    places = [p for p in places if p] + find_places(text, region)
+    unique = list({p.location_id: p for p in reversed(places)}.values())[::-1]
     return {
         "phones": [asdict(p) for p in find_phones(text, region)],
         "emails": [asdict(e) for e in find_emails(text)],
+        "locations": [asdict(p) for p in unique],
         "prices": [asdict(p) for p in find_prices(text)],
         "ages": [asdict(a) for a in find_ages(text)],
     }
