@@ -1,6 +1,7 @@
 """Phone extraction accuracy on a labelled set of disguised numbers: precision and recall.
 
     .venv/bin/python bench/extraction.py [--cases 400] [--seed 7] [--show-misses]
+    .venv/bin/python bench/extraction.py --file bench/data/phones_independent.jsonl
 
 The set is generated here, deterministically, from the obfuscation checklist in
 ../shared/data/ads/README.md: every disguise seen in real ads (separators between
@@ -121,13 +122,20 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=400)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument("--file", type=Path, help="a labelled JSON Lines set of {text, region, expected, note} "
+                                                  "to score instead of the generated one")
     args = parser.parse_args()
 
     tp = fp = fn = 0
     by_kind: dict[str, list[int]] = {}
-    labelled = cases(args.cases, args.seed)
-    for text, expected, kind in labelled:
-        found = [p.e164 for p in find_phones(text)]
+    if args.file:
+        rows = [json.loads(line) for line in args.file.read_text().splitlines() if line.strip()]
+        labelled = [(r["text"], r["expected"], r.get("note", "") if r["expected"] else "negative", r.get("region", "US"))
+                    for r in rows]
+    else:
+        labelled = [(text, expected, kind, "US") for text, expected, kind in cases(args.cases, args.seed)]
+    for text, expected, kind, region in labelled:
+        found = [p.e164 for p in find_phones(text, region)]
         hits = len(set(found) & set(expected))
         tp, fp, fn = tp + hits, fp + len(set(found) - set(expected)), fn + len(set(expected) - set(found))
         stats = by_kind.setdefault(kind, [0, 0])
@@ -136,7 +144,8 @@ def main() -> None:
         if args.show_misses and set(found) != set(expected):
             print(f"{kind:12} expected {expected} found {found}: {text!r}")
     for kind, (total, right) in sorted(by_kind.items()):
-        print(f"{kind:12} {right}/{total} exactly right")
+        if not args.file:
+            print(f"{kind:12} {right}/{total} exactly right")
     precision = tp / (tp + fp) if tp + fp else 1.0
     recall = tp / (tp + fn) if tp + fn else 1.0
     print(json.dumps({"precision": round(precision, 4), "recall": round(recall, 4), "items": len(labelled),
