@@ -14,9 +14,11 @@ def extract(title: str, body: str, region: str = "US", location: str | None = No
     """Everything found in an ad's title and body (and the site's location field, if any), as plain
     data. `region` is the site's country: national phone numbers and place names are read in it."""
     text = f"{title}\n{body}" if title else body
-    places = [resolve_place(location, region)] if location else []
-    places = [p for p in places if p] + find_places(text, region)
-    unique = list({p.location_id: p for p in reversed(places)}.values())[::-1]
+    field_place = resolve_place(location, region) if location else None
+    unique: list = []
+    for place in ([field_place] if field_place else []) + find_places(text, region):
+        if place.location_id not in {p.location_id for p in unique}:  # the first mention's raw text wins
+            unique.append(place)
     return {
         "phones": [asdict(p) for p in find_phones(text, region)],
         "emails": [asdict(e) for e in find_emails(text)],

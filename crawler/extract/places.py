@@ -48,7 +48,8 @@ def _index(country: str) -> dict[str, list[dict]]:
         if city["countrycode"] != country:
             continue
         for name in {city["name"], *city.get("alternatenames", [])}:
-            if name and name.isascii() or name == city["name"]:
+            # Non-ASCII alternate names are mostly other scripts that ads here do not use.
+            if name == city["name"] or (name and name.isascii()):
                 index.setdefault(_fold(name), []).append(city)
     for cities in index.values():
         cities.sort(key=lambda c: -c["population"])
