@@ -94,7 +94,11 @@ UNWIND $rows AS r
 WITH r, datetime(r.seen) AS seen
 MATCH (a:Ad) WHERE elementId(a) = r.ad
 MERGE (i:Image {sha256: r.sha256})
-  ON CREATE SET i.first_seen = seen, i.phash = r.phash, i.path = r.path
+  ON CREATE SET i.first_seen = seen, i.phash = r.phash, i.path = r.path, i.width = r.width, i.height = r.height,
+                i.mime = r.mime, i.camera_make = r.exif.camera_make, i.camera_model = r.exif.camera_model,
+                i.software = r.exif.software, i.taken_at = r.exif.taken_at,
+                i.gps = CASE WHEN r.exif.gps_lat IS NULL THEN null
+                             ELSE point({latitude: r.exif.gps_lat, longitude: r.exif.gps_lon}) END
   ON MATCH SET i.first_seen = CASE WHEN seen < i.first_seen THEN seen ELSE i.first_seen END
 MERGE (a)-[h:HAS_IMAGE]->(i)
   ON CREATE SET h.first_seen = seen, h.last_seen = seen, h.url = r.url
