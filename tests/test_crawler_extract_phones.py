@@ -40,16 +40,135 @@ CASES = [
     ("", []),
 ]
 
+# Disguises seen in an independently written set, one block per kind, each with cases it was
+# not tuned on. UK numbers are Ofcom's drama range (07700 900xxx), so region GB.
+DISGUISES = [
+    # pipes between digits or groups; a pipe is a separator, not a 1
+    ("|3|1|2|5|5|5|0|1|4|7|", "US", ["+13125550147"]),
+    ("312 | 555 | 0147", "US", ["+13125550147"]),
+    ("Age: 24 | Height: 5'7 | Contact: 202 555 0196 | Zip 94103", "US", ["+12025550196"]),
+    # doubled brackets and angle brackets around groups
+    ("<<415>> <<555>> <<0168>> VIP only", "US", ["+14155550168"]),
+    ("((6-4-6)) {{5.5.5.}} ((0-1-7-3)) -- Gina, 5'6\"", "US", ["+16465550173"]),
+    ("[[312]] [[555]] [[0147]]", "US", ["+13125550147"]),
+    ("~~~ 646 ~~~ 555 ~~~ 0 1 8 3 ~~~", "US", ["+16465550183"]),
+    # any character with a digit value: circled, dingbat, mathematical, Devanagari, superscript
+    ("\u2462\u2460\u2461\u2464\u2464\u2464\u24ea\u2460\u2463\u2466 text first", "US", ["+13125550147"]),
+    ("\u278c\u278a\u278b-\u278e\u278e\u278e-\u24ff\u278a\u278d\u2790", "US", ["+13125550147"]),
+    ("\U0001d7d1\U0001d7cf\U0001d7d0 \U0001d7d3\U0001d7d3\U0001d7d3 \U0001d7ce\U0001d7cf\U0001d7d2\U0001d7d5",
+     "US", ["+13125550147"]),
+    ("\u0969\u0967\u0968\u096b\u096b\u096b\u0966\u0967\u096a\u096d", "US", ["+13125550147"]),
+    ("\u00b3\u00b9\u00b2\u2075\u2075\u2075\u2070\u00b9\u2074\u2077", "US", ["+13125550147"]),
+    ("three one two \uff26\uff29\uff36\uff25 five five 0147", "US", ["+13125550147"]),  # full-width letters
+    ("312 555 \u041e147", "US", ["+13125550147"]),  # Cyrillic O
+    # S, B, Z (and O, I, l) for digits, inside runs of digits only
+    ("3O5-5S5-Ol7B", "US", ["+13055550178"]),
+    ("ZI2-555-OI39 ask for Nia", "US", ["+12125550139"]),
+    ("9I7 SSS OI2O", "US", ["+19175550120"]),
+    ("3l2.5S5.Ol4B", "US", ["+13125550148"]),
+    ("512-555-OIOO", "US", ["+15125550100"]),
+    ("ZIZ.SSS.0I79", "US", ["+12125550179"]),
+    ("213 SSS 0149", "US", ["+12135550149"]),
+    ("Call ZOI-555-0IB6 now", "US", ["+12015550186"]),
+    # slang: repeats, tens, hundreds, compounds
+    ("3 oh 5 triple five oh one double two", "US", ["+13055550122"]),
+    ("three one two, triple five, oh one forty seven", "US", ["+13125550147"]),
+    ("sixtwentysix fivefiftyfive o1o9", "US", ["+16265550109"]),
+    ("threetwelve fivefiftyfive ohonefortyseven", "US", ["+13125550147"]),
+    ("three oh five - five five five - oh one hundred", "US", ["+13055550100"]),
+    ("eight hundred five five five oh one two three", "US", ["+18005550123"]),
+    ("6twentysix-5fivefive-o1oo", "US", ["+16265550100"]),
+    ("siete cero dos cinco cinco cinco cero uno cincuenta y cinco", "US", ["+17025550155"]),
+    ("seven o two five five five o one two three", "US", ["+17025550123"]),
+    ("four zero four, five double five, o one three eight", "US", ["+14045550138"]),
+    # digits glued to words on both sides
+    ("callme2125550139now", "US", ["+12125550139"]),
+    ("Text KIM4155550170xoxo", "US", ["+14155550170"]),
+    ("Sweet20yo3125550186newpics", "US", ["+13125550186"]),
+    ("ask4Mia3125550147tonite", "US", ["+13125550147"]),
+    # *82 / *67 glued to the number or to a word
+    ("call*826175550132 after 9pm", "US", ["+16175550132"]),
+    ("*67-504-555-0190 ok", "US", ["+15045550190"]),
+    ("call*82-312-555-0155", "US", ["+13125550155"]),
+    ("*82*8213125550117", "US", ["+13125550117"]),
+    # spelled groups separated by commas or words
+    ("Llama al siete ocho seis, cinco cinco cinco, cero uno nueve tres. Hablo", "US", ["+17865550193"]),
+    ("tres, uno, dos, cinco, cinco, cinco, cero, uno, cuatro, siete", "US", ["+13125550147"]),
+    ("three one two dash five five five dot zero one four seven", "US", ["+13125550147"]),
+    # UK numbers in words, look-alikes and Unicode digits
+    ("oh seven seven oh oh, nine oh oh, one two three", "GB", ["+447700900123"]),
+    ("zero seven seven zero zero nine zero zero one four five", "GB", ["+447700900145"]),
+    ("oh double seven double oh, nine double oh, one two three", "GB", ["+447700900123"]),
+    ("O77OO 9OO123 text only", "GB", ["+447700900123"]),
+    ("\u24ea\u2466\u2466\u24ea\u24ea \u2468\u24ea\u24ea\u2460\u2461\u2462", "GB", ["+447700900123"]),
+    ("text07700900123xx", "GB", ["+447700900123"]),
+    ("+44 (0) 7700 900 123", "GB", ["+447700900123"]),
+    # the area code stated apart from the number
+    ("Number is 555-0185, area code 212", "US", ["+12125550185"]),
+    ("area code 312, then 555 0147", "US", ["+13125550147"]),
+    # the number among other numbers
+    ("Available 24/7 6*0*2*5*5*5*0*1*7*0", "US", ["+16025550170"]),
+    ("h/h 120 -- 1 hr 200 -- 702~555~0113 -- 2hrs 380", "US", ["+17025550113"]),
+    ("Main: (713) 555-0130 | Text: 7 1 3 5 5 5 0 1 3 1", "US", ["+17135550130", "+17135550131"]),
+]
+
+NOT_PHONES = [
+    # dates, times, money, thousands, measurements, sizes, ids, look-alike words, prose
+    ("Posted 2024-05-01 10:15, expires 2024-05-31 23:59", "US"),
+    ("Posted 2024-05-01 10 am", "US"),
+    ("Holiday specials 12/25/2024 - 01/01/2025, 25.12.2024 to 01.01.2025", "US"),
+    ("Available 10:30 11:45 12:15 13:00 till late", "US"),
+    ("Order #20255501 thirty minutes", "US"),  # 8 digits and a word
+    ("ID 2025550 147 roses", "US"),
+    ("Since 2019 120,000 miles, 1,450 sq ft, $1,850/mo", "US"),
+    ("$200 $300 $400 $500 $600 specials", "US"),
+    ("Since 2019 36-24-36, 90-60-90, 34B-24-36", "US"),
+    ("34B 24 36, 5'2\", 105lbs, 22yo", "US"),
+    ("suite 305 BOSS 300 incall", "US"),
+    ("Since 2019 SOS 60 three hours", "US"),
+    ("Since 2019 lol one hundred roses", "US"),
+    ("I 5'5 110 lbs", "US"),
+    ("Room 1204 60 100% doce", "US"),
+    ("twenty two years young, five foot six, one hundred twenty pounds", "US"),
+    ("Open from zero six hundred to twenty-two hundred", "US"),
+    ("Donation: two hundred roses per hour, three hundred fifty for two hours", "US"),
+    ("double session, triple the fun, ten girls", "US"),
+    ("Tengo veinticinco a\u00f1os, cincuenta kilos, mil gracias", "US"),
+    ("Serving zip codes 10001 10002 10003 and 10011", "US"),
+    ("Laptop, default IP 192.168.0.101, $350", "US"),
+    ("Textbook ISBN 978-1-23-456789-7, like new", "US"),
+    ("call 212 555 014, one of a kind", "US"),
+    ("ring 020 7946 012 (one digit missing)", "GB"),
+    ("Rates \u00a3120 30min, \u00a3180 1hr, age 26, dress size 10", "GB"),
+    ("120m\u00b2 flat, 3 rooms", "US"),
+]
+
 
 @pytest.mark.parametrize("text, expected", CASES, ids=[c[0][:30] for c in CASES])
 def test_find_phones(text, expected):
     assert [p.e164 for p in find_phones(text)] == expected
 
 
+@pytest.mark.parametrize("text, region, expected", DISGUISES, ids=[c[0][:30] for c in DISGUISES])
+def test_find_disguised_phones(text, region, expected):
+    assert [p.e164 for p in find_phones(text, region)] == expected
+
+
+@pytest.mark.parametrize("text, region", NOT_PHONES, ids=[c[0][:30] for c in NOT_PHONES])
+def test_no_phone_in_other_numbers(text, region):
+    assert find_phones(text, region) == []
+
+
 @pytest.mark.parametrize("text, raw", [
     ("Call (312) five5five-0147 today", "(312) five5five-0147"),
     ("txt 3@1@2@5@5@5@0@1@4@7!", "3@1@2@5@5@5@0@1@4@7"),
     ("call 312 555\n0147 ok", "312 555\n0147"),
+    ("<<415>> <<555>> <<0168>> VIP", "<<415>> <<555>> <<0168>>"),
+    ("{3one2}..{5five5}..{0one9nine} ask for Rosa", "{3one2}..{5five5}..{0one9nine}"),
+    ("callme2125550139now", "2125550139"),
+    ("call*826175550132 after 9pm", "6175550132"),
+    ("Number is 555-0185, area code 212", "555-0185, area code 212"),
+    ("3 oh 5 triple five oh one double two!", "3 oh 5 triple five oh one double two"),
 ])
 def test_raw_text_is_the_original_span(text, raw):
     assert [p.raw for p in find_phones(text)] == [raw]

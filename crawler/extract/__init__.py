@@ -1,10 +1,12 @@
-"""Pure functions that pull what links ads out of their text: phones, emails, places, rates and stated ages."""
+"""Pure functions that pull what links ads out of their text: phones, emails, social handles, places,
+rates and stated ages."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 
 from crawler.extract.emails import find_emails
+from crawler.extract.handles import find_handles
 from crawler.extract.phones import find_phones
 from crawler.extract.places import find_places, resolve_place
 from crawler.extract.terms import find_ages, find_prices
@@ -22,6 +24,7 @@ def extract(title: str, body: str, region: str = "US", location: str | None = No
     return {
         "phones": [asdict(p) for p in find_phones(text, region)],
         "emails": [asdict(e) for e in find_emails(text)],
+        "handles": [asdict(h) for h in find_handles(text)],
         "locations": [asdict(p) for p in unique],
         "prices": [asdict(p) for p in find_prices(text)],
         "ages": [asdict(a) for a in find_ages(text)],
