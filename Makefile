@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine:
-#   make demo   set up, start the local Neo4j, load the demo data
+#   make demo   set up, start the local Neo4j and the demo site, crawl it
 #   make test   set up and run the test suite against a throwaway Neo4j
 # Both are safe to run again: nothing is done twice.
 
@@ -10,17 +10,39 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SYSTEM_DEPS := $(VENV)/.system-deps
 DEMO_DIR := .demo
+DEMO_PORT := 8001
+DEMO_URL := http://127.0.0.1:$(DEMO_PORT)
 
-.PHONY: demo test install system-deps launcher bench clean db-stop
+.PHONY: demo demosite stop test install system-deps launcher bench clean db-stop
 
-demo: install launcher $(DEMO_DIR)/sample.jsonl
+demo: install launcher
 	$(BIN)/adgraph db start
-	$(BIN)/adgraph ingest $(DEMO_DIR)/sample.jsonl
+	@$(MAKE) --no-print-directory demosite
+	@echo "Crawl 1: every ad of the demo site"
+	$(BIN)/adgraph crawl crawler/sites/demo.yaml
+	@$(BIN)/python -c "import urllib.request as u; u.urlopen(u.Request('$(DEMO_URL)/_admin/advance', method='POST'))"
+	@echo "Crawl 2: the site moved on a cycle (new, edited and removed ads)"
+	$(BIN)/adgraph crawl crawler/sites/demo.yaml
 	@$(BIN)/adgraph db status
 	@echo
-	@echo "The demo graph is loaded. Try:"
+	@echo "The demo site ($(DEMO_URL)/ads) is crawled into the graph. Try:"
 	@echo "  $(BIN)/adgraph cypher 'MATCH (p:Phone)<-[:HAS_PHONE]-(a:Ad) RETURN p.e164 AS phone, count(a) AS ads ORDER BY ads DESC LIMIT 5'"
-	@echo "Stop the database with: $(BIN)/adgraph db stop"
+	@echo "  $(BIN)/adgraph crawl crawler/sites/demo.yaml --every 2     # keep crawling (Ctrl-C stops cleanly)"
+	@echo "Stop everything with: make stop"
+
+# The demo classifieds site, in the background (log and pid in $(DEMO_DIR)/); started once.
+demosite: install
+	@mkdir -p $(DEMO_DIR)
+	@if ! $(BIN)/python -c "import urllib.request as u; u.urlopen('$(DEMO_URL)/_admin/state', timeout=2)" 2>/dev/null; then \
+	  echo "Starting the demo site at $(DEMO_URL)"; \
+	  nohup $(BIN)/adgraph demosite --port $(DEMO_PORT) > $(DEMO_DIR)/demosite.log 2>&1 & echo $$! > $(DEMO_DIR)/demosite.pid; \
+	  for i in $$(seq 100); do $(BIN)/python -c "import urllib.request as u; u.urlopen('$(DEMO_URL)/_admin/state', timeout=2)" 2>/dev/null && exit 0; sleep 0.2; done; \
+	  echo "The demo site did not start; see $(DEMO_DIR)/demosite.log" >&2; exit 1; \
+	fi
+
+stop:
+	-@[ -f $(DEMO_DIR)/demosite.pid ] && kill $$(cat $(DEMO_DIR)/demosite.pid) 2>/dev/null; rm -f $(DEMO_DIR)/demosite.pid
+	-$(BIN)/adgraph db stop
 
 test: install launcher
 	$(BIN)/pytest
@@ -47,12 +69,10 @@ $(INSTALLED): pyproject.toml constraints.txt | $(SYSTEM_DEPS)
 launcher: install
 	$(BIN)/adgraph db build
 
-$(DEMO_DIR)/sample.jsonl: | install
-	mkdir -p $(DEMO_DIR)
-	$(BIN)/adgraph sample --ads 400 --seed 7 -o $@
-
 bench: install launcher
 	$(BIN)/python bench/ingest.py --ads 100000
+	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/crawl.py
 
 db-stop:
 	$(BIN)/adgraph db stop

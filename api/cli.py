@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from crawler import cli as crawler_cli
+from crawler.demosite.cli import demosite
 from graph import cli as graph_cli
 
 
@@ -22,3 +23,5 @@ main.add_command(graph_cli.cypher)
 main.add_command(graph_cli.ingest)
 main.add_command(graph_cli.sample)
 main.add_command(crawler_cli.extract)
+main.add_command(crawler_cli.crawl)
+main.add_command(demosite)

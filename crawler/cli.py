@@ -35,3 +35,27 @@ def extract(region: str) -> None:
             raise click.ClickException(f"line {number}: {exc}") from None
         click.echo(json.dumps(extract_text(title, body, str(ad.get("region") or region), location),
                               ensure_ascii=False))
+
+
+@click.command()
+@click.argument("site_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--every", "every", type=click.FloatRange(min=0.1), metavar="MINUTES",
+              help="Crawl again every MINUTES (counted from each cycle's start) until stopped.")
+@click.option("--max-pages", type=click.IntRange(min=1), help="Listing pages per cycle (default: the site file's limit).")
+@click.option("--cycles", type=click.IntRange(min=1), help="With --every: stop after this many cycles.")
+def crawl(site_file: str, every: float | None, max_pages: int | None, cycles: int | None) -> None:
+    """Crawl the site described by SITE_FILE into the graph: once, or every MINUTES.
+
+    Each cycle runs in a process of its own. Ctrl-C or SIGTERM lets the running cycle
+    finish the items in flight and write them before adgraph exits; a second one stops at once."""
+    from crawler.run import CrawlLoop
+    from crawler.sites import SiteError, load_site
+
+    try:
+        load_site(site_file)  # say what is wrong with the file before starting anything
+    except SiteError as exc:
+        raise click.ClickException(str(exc)) from None
+    loop = CrawlLoop(site_file, every_minutes=every, max_pages=max_pages, cycles=cycles if every else 1)
+    failed = loop.run(echo=lambda message: click.echo(message, err=True))
+    if failed:
+        raise SystemExit(1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from crawler.context import current_cycle
+
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 
@@ -12,7 +14,7 @@ class ConditionalRequestMiddleware:
     Sites that give no validators are compared by content instead (crawler.pipelines.ChangePipeline)."""
 
     def __init__(self, crawler):
-        self.cycle = crawler.settings["ADGRAPH_CYCLE"]
+        self.cycle = current_cycle(crawler)
 
     @classmethod
     def from_crawler(cls, crawler):

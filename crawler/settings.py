@@ -25,7 +25,7 @@ EXTENSIONS = {
     "crawler.progress.Progress": 500,
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
-DNS_RESOLVER = "crawler.safety.GuardedResolver"
+TWISTED_DNS_RESOLVER = "crawler.safety.GuardedResolver"
 
 COOKIES_ENABLED = False
 REDIRECT_MAX_TIMES = 5

@@ -86,18 +86,22 @@ class SpoolWriter(threading.Thread):
         pause = 1.0
         while True:
             self._wake.clear()
+            finishing = self._stopping.is_set()  # set before this drain began: the spool is complete
             try:
                 self._drain()
                 self.failing, pause = False, 1.0
             except Exception as exc:  # noqa: BLE001 - whatever failed, the files stay for a retry
                 self.failing = True
                 self.on_error(f"graph write failed; observations kept in {self.spool.folder} for replay: {exc}")
-                if self._stopping.is_set() and time.monotonic() >= self._deadline:
+                if finishing and time.monotonic() >= self._deadline:
                     return
-                self._wake.wait(min(pause, max(0.0, self._deadline - time.monotonic())) if self._stopping.is_set() else pause)
+                if finishing:
+                    time.sleep(min(pause, max(0.0, self._deadline - time.monotonic())))
+                else:
+                    self._stopping.wait(pause)  # new batches do not cut the pause short; stopping does
                 pause = min(pause * 2, 30.0)
                 continue
-            if self._stopping.is_set():
+            if finishing:
                 return
             self._wake.wait(1.0)
 

@@ -1,0 +1,221 @@
+"""Item pipelines, in the order they run (crawler/settings.py): each does one thing.
+
+    ArchivePipeline        keep the raw page in the evidence archive, log every fetch
+    ChangePipeline         decide new / changed / unchanged against the crawl state
+    ExtractPipeline        pull phones, emails and places out of new and changed ads
+    EvidenceImagesPipeline download their images, keep the bytes as they came, hash them
+    GraphPipeline          turn items into observations and send them to the graph via the spool
+"""
+
+from __future__ import annotations
+
+from crawler.context import current_cycle
+
+import logging
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from scrapy.pipelines.files import FilesPipeline
+from scrapy.http import Request
+
+from crawler import observations
+from crawler.archive import EvidenceArchive
+from crawler.extract import extract
+from crawler.images import ImageRejected, image_extension, inspect_image
+from crawler.items import AdGone, AdNotModified, AdPage
+
+log = logging.getLogger(__name__)
+
+
+class _CyclePipeline:
+    """Gives a pipeline the crawler and the cycle's shared objects (crawler.cycle.Cycle)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.cycle = current_cycle(crawler)
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+
+class ArchivePipeline(_CyclePipeline):
+    def open_spider(self):
+        self.archive = EvidenceArchive(self.cycle.evidence_dir)
+        self.fetches = self.archive.fetch_log(self.cycle.site.name, self.cycle.cycle_id)
+
+    def close_spider(self):
+        self.fetches.close()
+
+    def process_item(self, item):
+        if isinstance(item, AdPage):
+            item.raw_sha256 = self.archive.store_page(item.url, item.fetched_at, item.status, item.headers, item.raw)
+            self.fetches.revisit(item.url, item.fetched_at, item.status, item.headers, item.raw_sha256)
+        else:
+            raw = item.raw if isinstance(item, AdGone) else b""
+            self.fetches.response(item.url, item.fetched_at, item.status, item.headers, raw)
+        self.stats.inc_value("adgraph/pages")
+        return item
+
+
+class ChangePipeline(_CyclePipeline):
+    def process_item(self, item):
+        if not isinstance(item, AdPage):
+            return item
+        known = self.cycle.state.get(item.site_ad_id)
+        fingerprint = observations.fingerprint(item)
+        if known is None or known.observation is None:
+            item.change = "new"
+        elif known.fingerprint == fingerprint and not known.removed:
+            item.change = "unchanged"
+        else:
+            item.change = "changed"
+        return item
+
+
+class ExtractPipeline(_CyclePipeline):
+    def process_item(self, item):
+        if isinstance(item, AdPage) and item.change != "unchanged":
+            item.extracted = extract(item.title, observations.ad_text(item), self.cycle.site.region, item.location)
+        return item
+
+
+class EvidenceImagesPipeline(FilesPipeline):
+    """Scrapy's files pipeline (scheduling, de-duplication, stats), storing each image under the
+    SHA-256 of its bytes, exactly as downloaded: never converted, never overwritten.
+    Bytes that are not a usable image are logged with the reason and left out; the crawl goes on."""
+
+    def __init__(self, store_uri, *, crawler):
+        super().__init__(store_uri, crawler=crawler)
+        self.cycle = current_cycle(crawler)
+        self.root = Path(self.cycle.images_dir)
+        self.facts: dict[str, dict | str] = {}  # url -> image facts, or why it was rejected
+
+    def get_media_requests(self, item, info):
+        if isinstance(item, AdPage) and item.change != "unchanged" and self.cycle.site.images:
+            return [Request(url) for url in item.image_urls]
+        return []
+
+    def media_to_download(self, request, info, *, item=None):
+        return None  # content-addressed: nothing to look up by URL, so always fetch
+
+    def file_path(self, request, response=None, info=None, *, item=None):
+        facts = self.facts.get(request.url)
+        return facts["path"] if isinstance(facts, dict) else ""
+
+    def file_downloaded(self, response, request, info, *, item=None):
+        try:
+            facts = inspect_image(response.body, max_pixels=self.cycle.site.limits.max_image_pixels)
+        except ImageRejected as exc:
+            self.facts[request.url] = str(exc)
+            self.crawler.stats.inc_value("adgraph/images_skipped")
+            log.warning("image skipped: %s: %s", request.url, exc)
+            return ""
+        relative = f"images/{facts.sha256[:2]}/{facts.sha256}.{image_extension(facts)}"
+        _write_once(self.root.parent / relative, response.body)
+        self.facts[request.url] = {"sha256": facts.sha256, "phash": facts.phash, "path": relative,
+                                   "width": facts.width, "height": facts.height, "mime": facts.mime,
+                                   "exif": facts.exif}
+        self.crawler.stats.inc_value("adgraph/images")
+        return facts.sha256
+
+    def item_completed(self, results, item, info):
+        if isinstance(item, AdPage):
+            images = []
+            for url in item.image_urls:
+                facts = self.facts.get(url)
+                if isinstance(facts, dict):
+                    images.append({"url": url[:4000], **{k: v for k, v in facts.items() if v not in (None, {})}})
+            item.images = list({img["sha256"]: img for img in images}.values())
+            errors = sum(1 for ok, _ in results if not ok)
+            if errors:
+                self.crawler.stats.inc_value("adgraph/images_failed", errors)
+        return item
+
+
+def _write_once(path: Path, data: bytes) -> None:
+    """Write a content-addressed file unless it exists; a reader never sees it half-written."""
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o444)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+    finally:
+        os.unlink(tmp)
+
+
+class GraphPipeline(_CyclePipeline):
+    """Observations go to the spool in small batches (every BATCH items or SECONDS, whichever comes
+    first, so the graph follows the crawl closely); the cycle's writer thread takes them to Neo4j."""
+
+    BATCH = 200
+    SECONDS = 1.0
+
+    def open_spider(self):
+        self.buffer: list[dict] = []
+        self.flushed = time.monotonic()
+
+    def process_item(self, item):
+        state, site = self.cycle.state, self.cycle.site
+        if isinstance(item, AdGone):
+            known = state.get(item.site_ad_id)
+            if known is not None and not known.removed:
+                self._send(observations.removal(site.name, item.site_ad_id, item.fetched_at))
+                state.record_removed(item.site_ad_id)
+                self.stats.inc_value("adgraph/ads_removed")
+            return item
+        if isinstance(item, AdNotModified):
+            known = state.get(item.site_ad_id)
+            if known is None or known.observation is None:
+                log.error("%s answered 304 to a request adgraph made without validators", item.url)
+                return item
+            self._send(observations.seen_again(known.observation, item.fetched_at, item.url))
+            self.stats.inc_value("adgraph/ads_unchanged")
+            return item
+        if item.change == "unchanged":
+            known = state.get(item.site_ad_id)
+            observation = {**observations.seen_again(known.observation, item.fetched_at, item.url),
+                           "raw_sha256": item.raw_sha256}
+        else:
+            observation = observations.live(item)
+        self._send(observation)
+        headers = {k.lower(): v for k, v in item.headers.items()}
+        state.record_live(item.site_ad_id, item.url, headers.get("etag"), headers.get("last-modified"),
+                          observations.fingerprint(item), observation)
+        self.stats.inc_value(f"adgraph/ads_{item.change}")
+        return item
+
+    def close_spider(self):
+        spider = self.crawler.spider
+        if spider.listing_complete:
+            for site_ad_id in self.cycle.state.count_missing(spider.listed, self.cycle.site.removal.missing_cycles):
+                self._send(observations.removal(self.cycle.site.name, site_ad_id, observations.utc_now()))
+                self.cycle.state.record_removed(site_ad_id)
+                self.stats.inc_value("adgraph/ads_removed")
+        else:
+            log.warning("the listing was not complete this cycle: no ad is counted missing from it")
+        self._flush()
+        self.cycle.state.commit()
+
+    def _send(self, observation: dict) -> None:
+        self.buffer.append(observation)
+        if len(self.buffer) >= self.BATCH or time.monotonic() - self.flushed >= self.SECONDS:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self.buffer:
+            self.cycle.spool.append(self.buffer)
+            self.buffer = []
+            self.cycle.writer.notify()
+        self.flushed = time.monotonic()
+

@@ -1,0 +1,190 @@
+"""Crawling the demo site for real, over HTTP on loopback, into the real Neo4j."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from crawler.archive import EvidenceArchive
+from crawler.demosite.app import create_app
+from crawler.demosite.corpus import generate
+from crawler.demosite.server import serve_in_thread
+from graph import localdb
+
+from helpers import ADGRAPH, REPO, scalar
+
+ADS = 120
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A fresh demo site (cycle 0) and a site file pointing at it."""
+    app = create_app(generate(ads=ADS, seed=3))
+    server, base_url = serve_in_thread(app)
+    data = yaml.safe_load((REPO / "crawler" / "sites" / "demo.yaml").read_text())
+    data["base_url"] = base_url
+    path = tmp_path / "demo.yaml"
+    path.write_text(yaml.safe_dump(data))
+    yield Site(path, base_url, tmp_path / "data")
+    server.shutdown()
+
+
+class Site:
+    def __init__(self, path: Path, base_url: str, data_dir: Path):
+        self.path, self.base_url, self.data_dir = path, base_url, data_dir
+
+    def get(self, route: str):
+        with urllib.request.urlopen(self.base_url + route) as response:
+            return json.loads(response.read())
+
+    def advance(self) -> int:
+        request = urllib.request.Request(self.base_url + "/_admin/advance", method="POST", data=b"")
+        with urllib.request.urlopen(request) as response:
+            return json.loads(response.read())["cycle"]
+
+    def truth(self) -> dict:
+        return self.get("/_admin/truth.json")
+
+    def edit(self, **changes) -> None:
+        data = yaml.safe_load(self.path.read_text())
+        for dotted, value in changes.items():
+            node = data
+            *parents, last = dotted.split("__")
+            for key in parents:
+                node = node.setdefault(key, {})
+            node[last] = value
+        self.path.write_text(yaml.safe_dump(data))
+
+    def crawl(self, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+        return subprocess.run([ADGRAPH, "crawl", str(self.path), *args], capture_output=True, text=True, timeout=600,
+                              env={**os.environ, "ADGRAPH_DATA_DIR": str(self.data_dir), **(env or {})})
+
+
+def _live(truth: dict, cycle: int) -> set[str]:
+    return {ad_id for ad_id, ad in _ads(truth).items()
+            if ad["appears"] <= cycle and (ad["removed"] is None or ad["removed"] > cycle)}
+
+
+def _ads(truth: dict) -> dict:
+    ads = truth["ads"]
+    return ads if isinstance(ads, dict) else {str(ad["id"]): ad for ad in ads}
+
+
+def _graph_ads(driver) -> set[str]:
+    return {r["id"] for r in driver.execute_query("MATCH (a:Ad {site: 'demo'}) RETURN a.site_ad_id AS id").records}
+
+
+def test_one_cycle_puts_every_live_ad_its_phones_pages_and_images_in_the_graph(site, graph):
+    run = site.crawl()
+    assert run.returncode == 0, run.stderr
+    truth = site.truth()
+    live = _live(truth, 0)
+    assert _graph_ads(graph) == live
+    assert "ads new" in run.stderr and f"new {len(live)}" in run.stderr
+
+    # Phones, however disguised, link ads as the hidden truth says (fictional numbers only).
+    found = {(r["id"], r["phone"]) for r in graph.execute_query(
+        "MATCH (a:Ad {site: 'demo'})-[:HAS_PHONE]->(p:Phone) RETURN a.site_ad_id AS id, p.e164 AS phone").records}
+    expected = {(ad_id, phone) for ad_id in live for phone in _ads(truth)[ad_id]["phones"]}
+    assert expected, "the demo corpus has phones"
+    assert len(found & expected) / len(expected) >= 0.95
+    assert all(phone.startswith("+1") and phone[5:9] == "5550" for _, phone in found)
+
+    # Every version points at its raw page in the archive, whose bytes still hash to it.
+    archive = EvidenceArchive(site.data_dir / "evidence")
+    versions = graph.execute_query("MATCH (:Ad {site: 'demo'})-[:HAS_VERSION]->(v) RETURN v.raw_sha256 AS sha, "
+                                   "v.url AS url").records
+    assert len(versions) == len(live)
+    for version in versions[:20]:
+        page = archive.read_page(version["sha"])
+        assert page.status == 200 and page.url == version["url"] and b'class="ad"' in page.body
+
+    # Images: stored once by SHA-256, unchanged, with a perceptual hash; near-duplicates linked.
+    images = graph.execute_query("MATCH (i:Image) RETURN i.sha256 AS sha, i.path AS path, i.phash AS phash").records
+    assert images
+    for image in images:
+        data = (site.data_dir / image["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == image["sha"] and len(image["phash"]) == 16
+    assert scalar(graph, "MATCH (:Image)-[r:NEAR_DUPLICATE]->(:Image) RETURN count(r)") > 0
+
+
+def test_next_cycle_keeps_edits_as_versions_and_removed_ads_with_removed_at(site, graph):
+    assert site.crawl().returncode == 0
+    site.advance()
+    second = site.crawl()
+    assert second.returncode == 0, second.stderr
+    truth = site.truth()
+    ads = _ads(truth)
+    live_now = _live(truth, 1)
+    removed = {ad_id for ad_id, ad in ads.items() if ad["removed"] == 1 and ad["appears"] == 0}
+    edited = {ad_id for ad_id, ad in ads.items() if 1 in ad.get("edits", []) and ad["appears"] == 0} - removed
+    assert removed and edited, "the demo corpus removes and edits ads in cycle 1"
+    rows = {r["id"]: r for r in graph.execute_query(
+        "MATCH (a:Ad {site: 'demo'}) RETURN a.site_ad_id AS id, a.removed_at IS NOT NULL AS removed, "
+        "COUNT { (a)-[:HAS_VERSION]->() } AS versions").records}
+    assert set(rows) == live_now | removed  # nothing is deleted
+    assert {i for i, r in rows.items() if r["removed"]} == removed
+    assert all(rows[i]["versions"] == 2 for i in edited)
+    assert all(rows[i]["versions"] == 1 for i in live_now - edited)
+    assert "changed" in second.stderr
+
+
+def test_absent_from_complete_listings_for_n_cycles_means_removed(site, graph):
+    site.edit(removal__recheck_unlisted=False, removal__missing_cycles=2)
+    assert site.crawl().returncode == 0
+    site.advance()
+    assert site.crawl().returncode == 0
+    truth = site.truth()
+    gone = {ad_id for ad_id, ad in _ads(truth).items() if ad["removed"] == 1 and ad["appears"] == 0}
+    assert gone
+    removed = "MATCH (a:Ad {site: 'demo'}) WHERE a.removed_at IS NOT NULL RETURN collect(a.site_ad_id)"
+    assert scalar(graph, removed) == []  # missing once is not yet gone
+    assert site.crawl().returncode == 0
+    assert set(scalar(graph, removed)) == gone
+
+
+def test_private_address_is_refused_unless_the_site_file_allows_it(site, graph):
+    site.edit(allow_private_addresses=False)
+    run = site.crawl()
+    assert "non-public address (127.0.0.1)" in run.stderr
+    assert scalar(graph, "MATCH (a:Ad) RETURN count(a)") == 0
+
+
+def test_bad_site_file_is_refused_before_anything_starts(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\nstart_urls: [http://127.0.0.1/]\nlisting: {}\nad: {id_from_url: 'x(\\d+)', fields: {}}\n")
+    run = subprocess.run([ADGRAPH, "crawl", str(bad)], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "listing: 'ad_links' is a required property" in run.stderr
+
+
+def test_database_stopped_mid_crawl_loses_nothing(site, graph, neo4j_settings):
+    site.edit(limits__concurrency=2, limits__delay=0.02)  # slow enough to stop Neo4j in the middle
+    env = {**os.environ, "ADGRAPH_DATA_DIR": str(site.data_dir), "ADGRAPH_CRAWL_FLUSH_TIMEOUT": "2"}
+    crawl = subprocess.Popen([ADGRAPH, "crawl", str(site.path)], env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while scalar(graph, "MATCH (a:Ad) RETURN count(a)") == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    localdb.stop(neo4j_settings, echo=lambda m: None)
+    try:
+        _, stderr = crawl.communicate(timeout=300)
+        assert "observations wait in" in stderr
+    finally:
+        localdb.start(neo4j_settings, echo=lambda m: None)
+    spool = list((site.data_dir / "crawl" / "demo" / "spool").glob("*.jsonl"))
+    assert spool, "what could not be written was kept"
+    again = site.crawl()
+    assert again.returncode == 0, again.stderr  # the next cycle replays the spool first, in order
+    assert "graph write failed" not in again.stderr, again.stderr
+    truth = site.truth()
+    assert _graph_ads(graph) == _live(truth, 0)
+    assert scalar(graph, "MATCH (:Ad {site: 'demo'})-[:HAS_VERSION]->(v) RETURN count(v)") == len(_live(truth, 0))
+    assert not list((site.data_dir / "crawl" / "demo" / "spool").glob("*.jsonl"))
