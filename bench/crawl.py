@@ -68,7 +68,7 @@ def scrapy_bench(seconds: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--ads", type=int, default=5200)
+    parser.add_argument("--ads", type=int, default=6500, help="ads in the corpus (about 80%% are live in cycle 0)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--scrapy-bench-seconds", type=int, default=40)

@@ -46,6 +46,8 @@ def live(item: AdPage) -> dict:
         "raw_sha256": item.raw_sha256,
         "phones": [{"e164": p["e164"], "raw": p["raw"][:500]} for p in extracted.get("phones", [])],
         "emails": [{"address": e["address"], "raw": e["raw"][:500]} for e in extracted.get("emails", [])],
+        "handles": [{"platform": h["platform"], "handle": h["handle"][:100], "raw": h["raw"][:500]}
+                    for h in extracted.get("handles", [])],
         "locations": [_location(loc) for loc in extracted.get("locations", [])],
         "images": item.images,
     }

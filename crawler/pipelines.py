@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 
 from scrapy.pipelines.files import FilesPipeline
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import threads
 from scrapy.http import Request
 
 from crawler import observations
@@ -106,19 +108,25 @@ class EvidenceImagesPipeline(FilesPipeline):
         facts = self.facts.get(request.url)
         return facts["path"] if isinstance(facts, dict) else ""
 
-    def file_downloaded(self, response, request, info, *, item=None):
+    async def file_downloaded(self, response, request, info, *, item=None):
+        # Decoding a large photo takes a tenth of a second: off the reactor thread, so the crawl
+        # keeps fetching meanwhile (Pillow releases the GIL while it decodes).
+        return await maybe_deferred_to_future(
+            threads.deferToThread(self._keep, response.body, request.url))
+
+    def _keep(self, body: bytes, url: str) -> str:
         try:
-            facts = inspect_image(response.body, max_pixels=self.cycle.site.limits.max_image_pixels)
+            facts = inspect_image(body, max_pixels=self.cycle.site.limits.max_image_pixels)
         except ImageRejected as exc:
-            self.facts[request.url] = str(exc)
+            self.facts[url] = str(exc)
             self.crawler.stats.inc_value("adgraph/images_skipped")
-            log.warning("image skipped: %s: %s", request.url, exc)
+            log.warning("image skipped: %s: %s", url, exc)
             return ""
         relative = f"images/{facts.sha256[:2]}/{facts.sha256}.{image_extension(facts)}"
-        _write_once(self.root.parent / relative, response.body)
-        self.facts[request.url] = {"sha256": facts.sha256, "phash": facts.phash, "path": relative,
-                                   "width": facts.width, "height": facts.height, "mime": facts.mime,
-                                   "exif": facts.exif}
+        _write_once(self.root.parent / relative, body)
+        self.facts[url] = {"sha256": facts.sha256, "phash": facts.phash, "path": relative,
+                           "width": facts.width, "height": facts.height, "mime": facts.mime,
+                           "exif": facts.exif}
         self.crawler.stats.inc_value("adgraph/images")
         return facts.sha256
 

@@ -54,6 +54,7 @@ _AD_FIELDS = ("site", "site_ad_id", "fetched_at", "posted_at", "url", "title", "
 _LINKS = (
     (q.LINK_PHONES, "phones", "e164"),
     (q.LINK_EMAILS, "emails", "address"),
+    (q.LINK_HANDLES, "handles", "handle_id"),
     (q.LINK_LOCATIONS, "locations", "location_id"),
     (q.LINK_IMAGES, "images", "sha256"),
 )

@@ -242,6 +242,15 @@ def load_index(driver: neo4j.Driver, *, substrings: int = DEFAULT_SUBSTRINGS,
         return session.execute_read(work)
 
 
+# A blank or solid-colour picture hashes to its DC term alone (0x8000000000000000, or 0): all such
+# pictures "match" each other whatever they are, so near-flat hashes are never linked.
+MIN_INFORMATIVE_BITS = 4
+
+
+def informative(phash: int) -> bool:
+    return MIN_INFORMATIVE_BITS <= phash.bit_count() <= 64 - MIN_INFORMATIVE_BITS
+
+
 def link_near_duplicates(driver: neo4j.Driver, index: PhashIndex, new_images: Iterable[tuple[str, str | None]],
                          max_distance: int = DEFAULT_MAX_DISTANCE, *, database: str | None = None) -> int:
     """Write a NEAR_DUPLICATE edge between each new image and every image within max_distance bits
@@ -249,8 +258,8 @@ def link_near_duplicates(driver: neo4j.Driver, index: PhashIndex, new_images: It
     picture), then add the new images to the index. Returns the number of edges created.
 
     new_images are (sha256, phash hex) of images already in the graph (an image missing from it
-    gets no edge, and being indexed now, none later); those already in the index, repeated, or
-    without a phash are skipped. One write transaction, idempotent: each pair is MERGEd from the
+    gets no edge, and being indexed now, none later); those already in the index, repeated,
+    without a phash or near-flat (see informative) are skipped. One write transaction, idempotent: each pair is MERGEd from the
     lower sha256 to the higher, with distance and first_seen set only when it is created. The
     index is only changed once the write has succeeded, so a failed call can simply be retried.
 
@@ -263,6 +272,8 @@ def link_near_duplicates(driver: neo4j.Driver, index: PhashIndex, new_images: It
         if phash is None or sha256 in index or sha256 in fresh:
             continue
         value = _parse_phash(phash, sha256)
+        if not informative(value):
+            continue
         for other, distance in index.query(value, max_distance) + fresh.query(value, max_distance):
             low, high = (sha256, other) if sha256 < other else (other, sha256)
             rows.append({"low": low, "high": high, "distance": distance})

@@ -77,6 +77,8 @@ def normalize(record) -> dict:
     out["url"] = record.get("url")
     out["phones"] = _merge_raw(record.get("phones", []), "e164")
     out["emails"] = _merge_raw([{**e, "address": e["address"].strip().lower()} for e in record.get("emails", [])], "address")
+    out["handles"] = _merge_raw([{"handle_id": f"{h['platform']}:{h['handle'].strip().lstrip('@').lower()}", **h}
+                                 for h in record.get("handles", [])], "handle_id")
     out["locations"] = list({loc["location_id"]: loc for loc in record.get("locations", [])}.values())
     out["images"] = list({img["sha256"]: img for img in record.get("images", [])}.values())
     images = {img["sha256"] for img in out["images"]}

@@ -98,6 +98,13 @@ def test_one_cycle_puts_every_live_ad_its_phones_pages_and_images_in_the_graph(s
     assert len(found & expected) / len(expected) >= 0.95
     assert all(phone.startswith("+1") and phone[5:9] == "5550" for _, phone in found)
 
+    # Emails and social handles link ads too.
+    for kind, query in (("emails", "MATCH (a:Ad {site: 'demo'})-[:HAS_EMAIL]->(x) RETURN a.site_ad_id AS id, x.address AS v"),
+                        ("handles", "MATCH (a:Ad {site: 'demo'})-[:HAS_HANDLE]->(x) RETURN a.site_ad_id AS id, x.handle_id AS v")):
+        found = {(r["id"], r["v"]) for r in graph.execute_query(query).records}
+        expected = {(ad_id, v) for ad_id in live for v in _ads(truth)[ad_id][kind]}
+        assert expected and len(found & expected) / len(expected) >= 0.95, kind
+
     # Every version points at its raw page in the archive, whose bytes still hash to it.
     archive = EvidenceArchive(site.data_dir / "evidence")
     versions = graph.execute_query("MATCH (:Ad {site: 'demo'})-[:HAS_VERSION]->(v) RETURN v.raw_sha256 AS sha, "

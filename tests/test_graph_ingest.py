@@ -37,6 +37,19 @@ def test_one_observation_builds_the_graph(graph):
     assert row["raw"] == sha("page-1001-a") and row["phash"] == "c3c3c3c3c3c3c3c3" and row["first_seen_ok"]
 
 
+def test_handles_link_ads_by_platform_and_name(graph):
+    ig = [{"platform": "instagram", "handle": "Mia.New", "raw": "IG: @Mia.New"}]
+    ingest(graph, observation(site_ad_id="1", handles=ig),
+           observation(site_ad_id="2", handles=[{"platform": "instagram", "handle": "@mia.new", "raw": "insta mia.new"}]),
+           observation(site_ad_id="3", handles=[{"platform": "snapchat", "handle": "mia.new"}]))
+    rows = graph.execute_query("MATCH (x:Handle)<-[h:HAS_HANDLE]-(a:Ad) RETURN x.handle_id AS id, x.platform AS platform, "
+                               "x.handle AS handle, collect(a.site_ad_id) AS ads, collect(h.raw) AS raws "
+                               "ORDER BY id").records
+    assert [(r["id"], r["platform"], r["handle"], sorted(r["ads"])) for r in rows] == [
+        ("instagram:mia.new", "instagram", "mia.new", ["1", "2"]), ("snapchat:mia.new", "snapchat", "mia.new", ["3"])]
+    assert sorted(map(tuple, rows[0]["raws"])) == [("IG: @Mia.New",), ("insta mia.new",)]
+
+
 def test_same_record_twice_creates_nothing_new(graph):
     records = [observation(site_ad_id=str(i), phones=[{"e164": f"+1312555{100 + i % 10:04d}", "raw": "x"}])
                for i in range(30)]

@@ -302,3 +302,13 @@ def test_images_ingested_from_observations_are_linked(graph):
     assert scalar(graph, """
         MATCH (a:Ad {site_ad_id: '0'})-[:HAS_IMAGE]->(:Image)-[:NEAR_DUPLICATE]-(:Image)<-[:HAS_IMAGE]-(b:Ad)
         RETURN collect(DISTINCT b.site_ad_id)""") in (["1", "2"], ["2", "1"])
+
+
+def test_near_flat_pictures_are_not_linked(graph):
+    # Blank and solid-colour pictures hash to their DC term alone: they would all "match".
+    blank, black, grey = sha("blank"), sha("black"), sha("grey")
+    flat = {blank: "8000000000000000", black: "0000000000000000", grey: "8000000000000001"}
+    create_images(graph, {**flat, **PHASHES})
+    index = PhashIndex()
+    assert link_near_duplicates(graph, index, list(flat.items()) + list(PHASHES.items())) == 3
+    assert edges(graph) == EXPECTED and blank not in index

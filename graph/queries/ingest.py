@@ -59,6 +59,21 @@ MERGE (a)-[h:HAS_PHONE]->(p)
 """
 
 
+LINK_HANDLES = """
+UNWIND $rows AS r
+WITH r, datetime(r.seen) AS seen
+MATCH (a:Ad) WHERE elementId(a) = r.ad
+MERGE (x:Handle {handle_id: r.handle_id})
+  ON CREATE SET x.first_seen = seen, x.platform = split(r.handle_id, ':')[0],
+                x.handle = substring(r.handle_id, size(split(r.handle_id, ':')[0]) + 1)
+  ON MATCH SET x.first_seen = CASE WHEN seen < x.first_seen THEN seen ELSE x.first_seen END
+MERGE (a)-[h:HAS_HANDLE]->(x)
+  ON CREATE SET h.first_seen = seen, h.last_seen = seen, h.raw = r.raw
+  ON MATCH SET h.first_seen = CASE WHEN seen < h.first_seen THEN seen ELSE h.first_seen END,
+               h.last_seen = CASE WHEN seen > h.last_seen THEN seen ELSE h.last_seen END,
+               h.raw = h.raw + [x IN r.raw WHERE NOT x IN h.raw]
+"""
+
 LINK_EMAILS = """
 UNWIND $rows AS r
 WITH r, datetime(r.seen) AS seen
