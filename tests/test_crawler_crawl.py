@@ -195,3 +195,28 @@ def test_database_stopped_mid_crawl_loses_nothing(site, graph, neo4j_settings):
     assert _graph_ads(graph) == _live(truth, 0)
     assert scalar(graph, "MATCH (:Ad {site: 'demo'})-[:HAS_VERSION]->(v) RETURN count(v)") == len(_live(truth, 0))
     assert not list((site.data_dir / "crawl" / "demo" / "spool").glob("*.jsonl"))
+
+
+def test_sigterm_finishes_the_cycle_cleanly_and_the_next_run_resumes(site, graph):
+    import signal
+
+    site.edit(limits__concurrency=1, limits__delay=0.1)  # about 10 pages a second: time to stop it midway
+    env = {**os.environ, "ADGRAPH_DATA_DIR": str(site.data_dir)}
+    crawl = subprocess.Popen([ADGRAPH, "crawl", str(site.path), "--every", "60"], env=env,
+                             stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while scalar(graph, "MATCH (a:Ad) RETURN count(a)") < 5 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    crawl.send_signal(signal.SIGTERM)
+    _, stderr = crawl.communicate(timeout=120)
+    assert crawl.returncode == 0, stderr
+    assert "next cycle" not in stderr  # stopped, not waiting for the next cycle
+    written = _graph_ads(graph)
+    assert 5 <= len(written) < len(_live(site.truth(), 0))  # stopped midway ...
+    assert not list((site.data_dir / "crawl" / "demo" / "spool").glob("*.jsonl"))  # ... with everything read written
+    assert (site.data_dir / "crawl" / "demo" / "job").is_dir()  # and its pending requests kept
+    site.edit(limits__concurrency=8, limits__delay=0)
+    again = site.crawl()
+    assert again.returncode == 0, again.stderr
+    assert _graph_ads(graph) == _live(site.truth(), 0)
+    assert not (site.data_dir / "crawl" / "demo" / "job").exists()
