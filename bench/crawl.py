@@ -16,10 +16,8 @@ import json
 import os
 import platform
 import re
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -29,18 +27,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph import localdb  # noqa: E402
-from graph.config import load_settings  # noqa: E402
+import throwaway  # noqa: E402
 from graph.driver import open_driver  # noqa: E402
 from graph.model import apply_schema  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for(url: str, timeout: float = 60) -> None:
@@ -74,12 +66,8 @@ def main() -> None:
     parser.add_argument("--scrapy-bench-seconds", type=int, default=40)
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="adgraph-bench-crawl-"))
-    env = {**os.environ, "ADGRAPH_CONFIG": str(tmp / "config.toml"), "ADGRAPH_DATA_DIR": str(tmp / "data"),
-           "ADGRAPH_DB_PORT": str(free_port()), "NEO4J_PASSWORD": "bench-" + os.urandom(8).hex()}
-    env.pop("NEO4J_URI", None)
-    settings = localdb.start(load_settings(env), echo=lambda msg: print(msg, file=sys.stderr))
-    port = free_port()
+    tmp, env, settings = throwaway.start("adgraph-bench-crawl-")
+    port = throwaway.free_port()
     site_proc = subprocess.Popen([str(BIN / "adgraph"), "demosite", "--port", str(port), "--ads", str(args.ads),
                                   "--seed", str(args.seed)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -105,7 +93,7 @@ def main() -> None:
     finally:
         site_proc.terminate()
         site_proc.wait()
-        localdb.stop(settings, echo=lambda msg: None)
+        throwaway.stop(settings)
     pages = result["pages"]
     pages_per_min = pages / seconds * 60
     print(f"crawl: {pages} ad pages in {seconds:.1f} s, {ads_in_graph} ads in the graph, "

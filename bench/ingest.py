@@ -15,29 +15,21 @@ import argparse
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph import localdb  # noqa: E402
-from graph.config import load_settings  # noqa: E402
+import throwaway  # noqa: E402
 from graph.driver import open_driver  # noqa: E402
 from graph.ingest import write_batch  # noqa: E402
 from graph.model import apply_schema  # noqa: E402
 from graph.records import normalize  # noqa: E402
 from graph.sample import observations  # noqa: E402
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def write_sample(path: Path, ads: int, seed: int) -> None:
@@ -70,11 +62,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="adgraph-bench-"))
-    env = {**os.environ, "ADGRAPH_CONFIG": str(tmp / "config.toml"), "ADGRAPH_DATA_DIR": str(tmp / "data"),
-           "ADGRAPH_DB_PORT": str(free_port()), "NEO4J_PASSWORD": "bench-" + os.urandom(8).hex()}
-    env.pop("NEO4J_URI", None)
-    settings = localdb.start(load_settings(env), echo=lambda msg: print(msg, file=sys.stderr))
+    tmp, env, settings = throwaway.start("adgraph-bench-")
     try:
         with open_driver(settings) as driver:
             apply_schema(driver)
@@ -100,7 +88,7 @@ def main() -> None:
                 write_batch(driver, [record])
             naive = len(naive_records) / (time.perf_counter() - started)
     finally:
-        localdb.stop(settings, echo=lambda msg: print(msg, file=sys.stderr))
+        throwaway.stop(settings)
         if not args.keep:
             subprocess.run(["rm", "-rf", str(tmp)], check=False)
 

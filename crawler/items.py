@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 
 
 @dataclass
-class AdPage:
-    """An ad page that answered 200, read with the site file's selectors.
-    The pipelines fill in the rest: archive, change, extraction, images."""
+class Fetch:
+    """One fetch of an ad page: what every kind of answer carries."""
 
     site: str
     site_ad_id: str
@@ -16,8 +15,15 @@ class AdPage:
     fetched_at: str
     status: int
     headers: dict[str, str]
-    raw: bytes
-    listed: bool
+    listed: bool  # linked from this cycle's listing (or fetched because it was known before)
+
+
+@dataclass
+class AdPage(Fetch):
+    """An ad page that answered 200, read with the site file's selectors.
+    The pipelines fill in the rest: archive, change, extraction, images."""
+
+    raw: bytes = b""
     title: str = ""
     body: str = ""
     posted_at: str | None = None
@@ -33,28 +39,12 @@ class AdPage:
 
 
 @dataclass
-class AdNotModified:
+class AdNotModified(Fetch):
     """A conditional request the site answered 304: the ad is live and as it was."""
-
-    site: str
-    site_ad_id: str
-    url: str
-    fetched_at: str
-    status: int
-    headers: dict[str, str]
-    listed: bool
 
 
 @dataclass
-class AdGone:
+class AdGone(Fetch):
     """An ad page that answered 404 or 410: the ad was removed."""
 
-    site: str
-    site_ad_id: str
-    url: str
-    fetched_at: str
-    status: int
-    headers: dict[str, str]
-    raw: bytes
-    listed: bool
-    raw_sha256: str = ""
+    raw: bytes = b""
