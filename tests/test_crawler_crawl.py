@@ -122,6 +122,14 @@ def test_one_cycle_puts_every_live_ad_its_phones_pages_and_images_in_the_graph(s
         assert hashlib.sha256(data).hexdigest() == image["sha"] and len(image["phash"]) == 16
     assert scalar(graph, "MATCH (:Image)-[r:NEAR_DUPLICATE]->(:Image) RETURN count(r)") > 0
 
+    # Bad image files are skipped with the reason, and their ads are crawled all the same.
+    bad = {name for name, image in truth["images"].items() if image["kind"].startswith("bad")}
+    with_bad = {ad_id for ad_id in live if bad & set(_ads(truth)[ad_id]["images"])}
+    assert bad and with_bad <= _graph_ads(graph)
+    linked = {url.rsplit("/", 1)[1] for url in scalar(graph, "MATCH ()-[h:HAS_IMAGE]->() RETURN collect(h.url)")}
+    assert not bad & linked
+    assert "image skipped" in run.stderr
+
 
 def test_next_cycle_keeps_edits_as_versions_and_removed_ads_with_removed_at(site, graph):
     assert site.crawl().returncode == 0

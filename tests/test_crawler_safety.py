@@ -54,3 +54,57 @@ def test_refusal(scheme, host, allow, refused):
 ])
 def test_is_public(address, public):
     assert is_public(address) is public
+
+
+def _guard(allow_private: bool):
+    from scrapy.utils.test import get_crawler
+
+    from crawler.safety import AddressGuardMiddleware
+    from crawler.spiders.classifieds import ClassifiedsSpider
+
+    crawler = get_crawler(ClassifiedsSpider, {"ADGRAPH_ALLOW_PRIVATE_ADDRESSES": allow_private})
+    crawler.spider = type("S", (), {"logger": __import__("logging").getLogger("test")})()
+    return AddressGuardMiddleware.from_crawler(crawler), crawler
+
+
+@pytest.mark.parametrize(("url", "allow", "refused"), [
+    ("http://127.0.0.1:8001/ad/1", False, True),
+    ("http://169.254.169.254/latest/meta-data/", False, True),
+    ("http://127.0.0.1:8001/ad/1", True, False),
+    ("ftp://127.0.0.1/", True, True),
+])
+def test_every_request_is_checked_including_redirects(url, allow, refused):
+    from scrapy import Request
+
+    from crawler.safety import AddressRefused
+
+    guard, crawler = _guard(allow)
+    # What RedirectMiddleware sends on: a new request, which passes the downloader middlewares again.
+    redirected = Request(url, meta={"redirect_times": 1, "redirect_urls": ["http://ads.example/ad/1"]})
+    if refused:
+        with pytest.raises(AddressRefused):
+            guard.process_request(redirected)
+        assert crawler.stats.get_value("adgraph/refused") == 1
+    else:
+        assert guard.process_request(redirected) is None
+
+
+@pytest.mark.parametrize(("answer", "refused"), [("10.0.0.7", True), ("127.0.0.1", True), ("93.184.215.14", False)])
+def test_the_resolver_refuses_non_public_answers_at_connect_time(monkeypatch, answer, refused):
+    # A name checked while it resolved to a public address may answer with a private one when the
+    # connection is made (DNS rebinding): the resolver the connection uses refuses it then.
+    from scrapy.resolver import CachingThreadedResolver
+    from twisted.internet import defer
+    from twisted.internet.error import DNSLookupError
+
+    from crawler.safety import GuardedResolver
+
+    monkeypatch.setattr(CachingThreadedResolver, "getHostByName", lambda self, name, timeout=(): defer.succeed(answer))
+    resolver = GuardedResolver.__new__(GuardedResolver)
+    resolver.allow_private = False
+    results = []
+    resolver.getHostByName("ads.example").addCallbacks(results.append, results.append)
+    if refused:
+        assert results[0].check(DNSLookupError) and f"non-public address {answer}" in str(results[0].value)
+    else:
+        assert results == [answer]
