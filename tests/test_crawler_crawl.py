@@ -228,3 +228,16 @@ def test_sigterm_finishes_the_cycle_cleanly_and_the_next_run_resumes(site, graph
     assert again.returncode == 0, again.stderr
     assert _graph_ads(graph) == _live(site.truth(), 0)
     assert not (site.data_dir / "crawl" / "demo" / "job").exists()
+
+
+def test_max_pages_limits_the_listing_and_proves_no_absence(site, graph):
+    site.edit(removal__recheck_unlisted=False, removal__missing_cycles=1)
+    assert site.crawl().returncode == 0
+    everything = _graph_ads(graph)
+    run = site.crawl("--max-pages", "1")
+    assert run.returncode == 0, run.stderr
+    assert "ads new 0, changed 0, unchanged 20," in run.stderr  # one listing page: 20 ads
+    assert "listing was not complete" in run.stderr
+    # Ads beyond page 1 were not seen, but an incomplete listing proves nothing: none is removed.
+    assert scalar(graph, "MATCH (a:Ad) WHERE a.removed_at IS NOT NULL RETURN count(a)") == 0
+    assert _graph_ads(graph) == everything
