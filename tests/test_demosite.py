@@ -505,3 +505,18 @@ def test_cli_says_what_to_do_when_the_port_is_taken():
         proc = _start_cli("--port", str(taken.getsockname()[1]), "--ads", "5")
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 1 and "--port" in err
+
+
+def test_one_face_appears_in_networks_with_different_phones(site, corpus):
+    truth = corpus.truth()
+    with_face = {ad_id: ad for ad_id, ad in truth["ads"].items() if ad["face"] == "astronaut"}
+    networks = {ad["network"] for ad in with_face.values()}
+    assert len(networks) >= 2  # ads that share no phone, linked only by the face
+    phones = [{p for ad in with_face.values() if ad["network"] == n for p in ad["phones"]} for n in networks]
+    assert all(a.isdisjoint(b) for a, b in itertools.combinations(phones, 2))
+    portraits = [p for p in corpus.images.values() if p.kind == "portrait"]
+    assert len({p.spec for p in portraits}) >= 2 and any(p.spec.mirror for p in portraits)
+    status, headers, data = fetch(f"{site}/img/{portraits[0].name}")
+    assert status == 200 and headers["Content-Type"] == "image/jpeg"
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format == "JPEG" and min(image.size) >= 256

@@ -92,6 +92,8 @@ CITIES = tuple(City(*row) for row in (
 ))
 CAMERAS = (("Apple", "iPhone 12"), ("Apple", "iPhone 14 Pro"), ("samsung", "SM-G991U"), ("samsung", "SM-A536U"),
            ("Google", "Pixel 6"), ("motorola", "moto g power (2022)"), ("Canon", "Canon EOS Rebel T7"))
+PORTRAIT_NETWORKS = 3
+
 # Base picture sizes (width, height): portrait, landscape and square, as phones and cameras make them.
 PICTURE_SIZES = ((480, 640), (600, 800), (450, 800), (640, 480), (800, 600), (800, 450), (512, 512), (640, 640))
 
@@ -120,6 +122,8 @@ class ImageSpec:
     brightness: float = 1.0
     exif: Exif | None = None
     bad: str | None = None  # one of BAD_IMAGE_KINDS
+    portrait: bool = False  # the NASA astronaut portrait scikit-image ships, not a generated picture
+    mirror: bool = False
 
     @property
     def content_type(self) -> str:
@@ -130,7 +134,7 @@ class ImageSpec:
 class Photo:
     name: str  # the file name in /img/{name}
     spec: ImageSpec
-    kind: str  # "original", "copy" (same bytes, new name), "variant" (near-duplicate) or "bad-{kind}"
+    kind: str  # "original", "copy" (same bytes, new name), "variant" (near-duplicate), "portrait" or "bad-{kind}"
 
 
 @dataclass(frozen=True)
@@ -219,12 +223,13 @@ class Corpus:
                 "handles": list(ad.handles), "images": list(ad.images), "city": f"{ad.city.name}, {ad.city.state}",
                 "posted_at": _iso(ad.posted_at), "appears": ad.appears, "edits": list(ad.edits),
                 "removed": ad.removed, "gone_status": ad.gone_status, "hostile": ad.hostile is not None,
+                "face": "astronaut" if any(self.images[name].kind == "portrait" for name in ad.images) else None,
             } for ad in self.ads},
             "networks": {str(n.id): {
                 "phones": list(n.phones), "cities": [f"{c.name}, {c.state}" for c in n.cities],
                 "email": n.email, "handle": n.handle, "camera": " ".join(n.camera) if n.camera else None,
             } for n in self.networks},
-            "images": {name: {"picture": None if p.spec.bad else p.spec.picture, "kind": p.kind,
+            "images": {name: {"picture": None if p.spec.bad or p.spec.portrait else p.spec.picture, "kind": p.kind,
                               "content_type": p.spec.content_type, "exif": p.spec.exif is not None}
                        for name, p in self.images.items()},
         }
@@ -238,6 +243,10 @@ def generate(ads: int, seed: int = 7) -> Corpus:
     builder = _Builder(rng, seed)
     networks = [builder.network(n, size) for n, size in enumerate(_network_sizes(ads, rng))]
     slots = [net.id for net in networks for _ in range(builder.sizes[net.id])]
+    # A few networks with different phones show one face (the public-domain NASA astronaut portrait),
+    # so face matching links ads that share nothing else.
+    shared = [net.id for net in networks if builder.sizes[net.id] >= 2]
+    builder.portrait_networks = set(builder.portrait_rng.sample(shared, min(PORTRAIT_NETWORKS, len(shared))))
     lifecycles = [_lifecycle(rng) for _ in slots]
     hostile = {i: ("title", "body")[(i // 60) % 2] for i in range(17, len(slots), 60)}
     bad = {i: BAD_IMAGE_KINDS[(i // 100) % 3] for i in range(50, len(slots), 100)}
@@ -305,6 +314,8 @@ class _Builder:
         self._free_lines: dict[str, list[int]] = {}
         self._all_codes = [code for city in CITIES for code in city.area_codes]
         self._issued = 0
+        self.portrait_networks: set[int] = set()
+        self.portrait_rng = random.Random(seed * 31 + 0xFACE)
 
     def phone(self, home: City) -> str:
         """A fictional number not given out before (until the range is used up), local to `home` if possible."""
@@ -361,6 +372,8 @@ class _Builder:
         edited_at = tuple(REFERENCE + (c - 1) * CYCLE_LENGTH + timedelta(seconds=rng.randrange(86_400))
                           for c in edits)
         images = [self.image(net, spec) for spec in rng.sample(net.pictures, rng.randint(1, min(4, len(net.pictures))))]
+        if net.id in self.portrait_networks:
+            images.insert(0, self.portrait())
         if bad:
             images.insert(rng.randint(0, len(images)), self.bad_image(net, bad))
         return Ad(
@@ -393,6 +406,20 @@ class _Builder:
         name = self.new_name(spec)
         self.images[name] = Photo(name, spec, kind)
         pool.append(name)
+        return name
+
+    def portrait(self) -> str:
+        """The same face in another ad: the portrait re-cropped, resized, maybe mirrored, re-compressed.
+        Drawn from its own random stream, so the rest of the corpus is as it would be without it."""
+        rng = self.portrait_rng
+        spec = ImageSpec(self.seed, -1, 512, 512, "JPEG", rng.randint(60, 92),
+                         crop=tuple(round(rng.uniform(0, 0.1), 4) for _ in range(4)),
+                         scale=round(rng.uniform(0.7, 1.4), 3), brightness=round(rng.uniform(0.9, 1.1), 3),
+                         portrait=True, mirror=rng.random() < 0.5)
+        name = f"{rng.getrandbits(64):016x}.jpg"
+        while name in self.images:
+            name = f"{rng.getrandbits(64):016x}.jpg"
+        self.images[name] = Photo(name, spec, "portrait")
         return name
 
     def bad_image(self, net: Network, kind: str) -> str:

@@ -25,7 +25,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
-from PIL import ExifTags, Image, ImageDraw, ImageEnhance
+from PIL import ExifTags, Image, ImageDraw, ImageEnhance, ImageOps
 
 from crawler.demosite.corpus import Exif, ImageSpec
 
@@ -43,7 +43,9 @@ def render(spec: ImageSpec) -> bytes:
         return BAD_HTML
     if spec.bad == "bomb":
         return bomb_png(BOMB_SIZE, BOMB_SIZE)
-    image = picture(spec.seed, spec.picture, spec.width, spec.height)
+    image = portrait() if spec.portrait else picture(spec.seed, spec.picture, spec.width, spec.height)
+    if spec.mirror:
+        image = ImageOps.mirror(image)
     if spec.crop != (0.0, 0.0, 0.0, 0.0):
         left, top, right, bottom = spec.crop
         w, h = image.size
@@ -64,6 +66,15 @@ def render(spec: ImageSpec) -> bytes:
     if spec.bad == "truncated":
         return data[: len(data) * 2 // 5]
     return data
+
+
+@lru_cache(maxsize=1)
+def portrait() -> Image.Image:
+    """The NASA portrait of astronaut Eileen Collins (public domain) that scikit-image ships in its
+    wheel: a real face for face matching, with no one's private photo in the project."""
+    from skimage.data import astronaut
+
+    return Image.fromarray(astronaut())
 
 
 @lru_cache(maxsize=16)
