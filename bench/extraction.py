@@ -50,6 +50,11 @@ NEGATIVES = [
     "double session, triple the fun, ten girls", "Tengo veinticinco años, cincuenta kilos, mil gracias",
     "meet @ 9pm, 100% real, 3 girls (one blonde, two brunettes)", "Open from zero six hundred to twenty-two hundred",
     "text 212 555 014, one of a kind", "Room 1204 60 100% doce",
+    # lines that look like the parts of a number, lists and coordinates
+    "My number ends in 0147, ask the site for the rest", "I'm in 702 this week, 212 next week, 305 after that",
+    "Suite 210, 312 Main St, open till 1000, first come first served", "Outcall to 33140, 33141, 33154",
+    "Coordinates 40.7128, -74.0060", "roses 250, 400, 1000 overnight", "box 3 x 4 x 5 x 6 cm",
+    "high fives, three fives at poker", "$$$ 150 HH $$$ 250 H $$$", "on e-mail only, it's even better",
 ]
 NEGATIVES_GB = ["ring 020 7946 012 (one digit missing)", "Rates £120 30min, £180 1hr, age 26, dress size 10",
                 "Flat 20, 7946 visitors this month, open 9-5", "oh seven seven, nine hundred quid"]
@@ -178,6 +183,27 @@ def disguise(d: str, kind: str, rng: random.Random) -> str:
         return sep.join(" ".join(word(x, rng) for x in group) for group in (a, b, c))
     if kind == "area_code_apart":
         return rng.choice([f"{b}-{c}, area code {a}", f"area code {a}, then {b} {c}"])
+    if kind == "parts":
+        told = [rng.choice([f"area code {a}", f"begins with {a}", f"first 3: {a}", f"{spoken(a, rng)} up front"]),
+                rng.choice([f"the middle is {b}", f"next 3: {b}", f"{spoken(b, rng)} in between", f"prefix {b}"]),
+                rng.choice([f"last four {c}", f"ends in {c}", f"last 4: {c}", f"{'-'.join(c)} at the end"])]
+        order = rng.choice([[0, 1, 2], [2, 0, 1], [1, 0, 2], [0, 1, 2]])
+        return rng.choice([", ", " ... ", " / "]).join(told[k] for k in order)
+    if kind == "broken_words":
+        style = rng.choice(["spaced", "dotted", "hyphens", "doubled", "halves"])
+        words = [EN[int(x)] for x in d]
+        if style == "halves":
+            return " ".join(w[:len(w) // 2] + rng.choice(" -*") + w[len(w) // 2:] if len(w) > 3 else w for w in words)
+        if style == "doubled":
+            return " ".join("".join(ch * 2 for ch in w) for w in words)
+        sep = {"spaced": " ", "dotted": ".", "hyphens": "-"}[style]
+        return "  ".join(sep.join(w) for w in words)
+    if kind == "symbols":
+        zero = rng.choice(["\u2b55", "\U0001f17e\ufe0f", "\U0001f10b", "O"])
+        return " ".join(group.replace("0", zero) for group in (a, b, c))
+    if kind == "odd_separators":
+        sep = rng.choice([" x ", " /*/ ", " $$ ", "\u200b"])
+        return rng.choice([sep.join(d), sep.join((a, b, c)) if sep != " x " else sep.join(d)])
     if kind == "uk_words":  # d is a national UK number here: 07700 900xxx
         return rng.choice([", ", " ", " - "]).join(spoken(group, rng) for group in (d[:5], d[5:8], d[8:]))
     if kind == "uk_disguised":
@@ -190,7 +216,8 @@ def disguise(d: str, kind: str, rng: random.Random) -> str:
 KINDS = ["plain", "words_mixed", "words_all", "spanish", "lookalike", "separators", "brackets", "keycap",
          "fullwidth", "linebreak", "caller_id", "glued", "padded",
          "pipes", "double_brackets", "unicode_digits", "lookalike_sbz", "slang", "glued_both", "caller_id_glued",
-         "comma_words", "separator_words", "area_code_apart", "uk_words", "uk_disguised"]
+         "comma_words", "separator_words", "area_code_apart", "uk_words", "uk_disguised",
+         "parts", "broken_words", "symbols", "odd_separators"]
 UK_KINDS = {"uk_words", "uk_disguised"}
 
 

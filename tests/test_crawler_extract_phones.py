@@ -1,4 +1,5 @@
-"""Phone extraction, table-driven like the phonenumbers matcher tests. Every number is fictional (NXX-555-01XX)."""
+"""Phone extraction, table-driven like the phonenumbers matcher tests. Every number is fictional
+(NXX-555-01XX; UK 07700 900xxx, Ofcom's drama range)."""
 
 import pytest
 
@@ -112,6 +113,108 @@ DISGUISES = [
     ("Main: (713) 555-0130 | Text: 7 1 3 5 5 5 0 1 3 1", "US", ["+17135550130", "+17135550131"]),
 ]
 
+# Disguises a first held-out set showed, by kind, each with cases written for it (not the set's lines).
+CATEGORIES = [
+    # the parts of a number told in a sentence, in any order, with words between them
+    ("my area code is 312, the middle is 555 and the last four are 0147", "US", ["+13125550147"]),
+    ("Ends in 0123, begins with 702, 555 in between", "US", ["+17025550123"]),
+    ("First 3: 646 / next 3: 555 / last 4: 0172", "US", ["+16465550172"]),
+    ("prefix 555, area code 917, last four 0166", "US", ["+19175550166"]),
+    ("Text me! Starts with 213 then triple 5 and then zero one four four", "US", ["+12135550144"]),
+    ("last four O-DOUBLE-ONE-SIX, comes after 4-1-5 TRIPLE-5", "US", ["+14155550116"]),
+    ("Digits: 3-0-5 (Miami) 5-5-5 (yes) 0-1-8-1", "US", ["+13055550181"]),
+    ("Sweet 818\nkisses\n555 0190 is my work line", "US", ["+18185550190"]),
+    ("line1: 6 one 2\nline2: five 5 5\nline3: oh 1 4 8", "US", ["+16125550148"]),
+    ("Call the four-oh-four... ask for Jade... five five five... oh one two three", "US", ["+14045550123"]),
+    ("I live in 512 ... dial 555 then 0139", "US", ["+15125550139"]),
+    # number words broken up: letter by letter, dotted, hyphenated, doubled, cut in two, cut short
+    ("t h r e e  o n e  t w o  f i v e  f i v e  f i v e  z e r o  o n e  f o u r  s e v e n", "US",
+     ["+13125550147"]),
+    ("s.i.x z.e.r.o t.w.o 5.5.5 z.e.r.o o.n.e s.e.v.e.n z.e.r.o", "US", ["+16025550170"]),
+    ("n-i-n-e o-n-e s-e-v-e-n 555 z-e-r-o o-n-e f-o-u-r f-i-v-e", "US", ["+19175550145"]),
+    ("sev-en o-ne th-ree / fi-ve fi-ve fi-ve / ze-ro one ni-ne ei-ght", "US", ["+17135550198"]),
+    ("EI GHT ONE EI GHT, FI VE FI VE FI VE, ZE RO ONE TW O TH REE", "US", ["+18185550123"]),
+    ("tw*o on*e thr*ee fi*ve fi*ve fi*ve ze*ro on*e ni*ne ni*ne", "US", ["+12135550199"]),
+    ("ssiixx zzeerroo ttwwoo, ffiivvee ffiivvee ffiivvee, oohh oonnee sseevveenn oohh", "US", ["+16025550170"]),
+    ("thr 1 tw / fiv fiv fiv / zer one sev sev", "US", ["+13125550177"]),
+    # slang: counted plurals, a digit times a count, hundreds with tens
+    ("five oh four, three fives, oh one one five", "US", ["+15045550115"]),
+    ("nine oh one tripple fiv oh one fifty-two", "US", ["+19015550152"]),
+    ("FourOFour 5x3 ZeroOneFourFour (5x3 = triple 5)", "US", ["+14045550144"]),
+    ("nine five four, five hundred fifty-five, zero one thirty-three", "US", ["+19545550133"]),
+    # Spanish hundreds and French words, on NANP numbers
+    ("siete uno tres, quinientos cincuenta y cinco, cero ciento veinte", "US", ["+17135550120"]),
+    ("seis cuarenta y seis, quinientos cincuenta y cinco, cero uno treinta y ocho", "US", ["+16465550138"]),
+    ("Montr\u00e9al: cinq un quatre, cinq cinq cinq, z\u00e9ro un huit sept", "CA", ["+15145550187"]),
+    ("Qu\u00e9bec : quatre un huit, cinq cinquante-cinq, z\u00e9ro un soixante et onze", "CA", ["+14185550171"]),
+    ("quatre cinq z\u00e9ro, cinq cinq cinq, z\u00e9ro un quatre-vingt-dix-sept", "CA", ["+14505550197"]),
+    # leet beyond 0/1/3: 8 for g, vv for w, $ for s, \u20ac for e, \u0192 for f
+    ("ei8ht 0ne ei8ht, fiv3 fiv3 fiv3, zer0 0ne tvv0 nin3", "US", ["+18185550129"]),
+    ("$ix four $ix, fiv\u20ac fiv\u20ac fiv\u20ac, z\u20acro on\u20ac thr\u20ac\u20ac $\u20acv\u20acn", "US",
+     ["+16465550137"]),
+    ("SF \u01920ur 0n\u20ac \u01921v\u20ac / 5 \u01921v\u20ac 5 / z\u20acr0 0n\u20ac n1n\u20ac z\u20acr0", "US",
+     ["+14155550190"]),
+    # symbols for 0 and 1: the O button and red circle emoji, dingbat zeros, a pipe inside digits
+    ("6\ufe0f\u20e34\ufe0f\u20e36\ufe0f\u20e3 5\ufe0f\u20e35\ufe0f\u20e35\ufe0f\u20e3 "
+     "\U0001f17e\ufe0f1\ufe0f\u20e38\ufe0f\u20e33\ufe0f\u20e3", "US", ["+16465550183"]),
+    ("4\u2b554 555 \u2b551\u2b559 ATL", "US", ["+14045550109"]),
+    ("3|2 555 O|9| Wicker Park", "US", ["+13125550191"]),
+    ("(3O5) SSS-OIOB", "US", ["+13055550108"]),
+    ("\u2787\u2780\u2787 \u2784\u2784\u2784 \U0001f10b\u2780\u2785\u2786", "US", ["+18185550167"]),
+    ("\u278f\u278d\u278f \u278e\u278e\u278e \U0001f10c\u278a\u2792\u2791", "US", ["+16465550198"]),
+    ("4\U0001f17e\ufe0f4 ~ fIvE 5 \u2464 ~ zer0 l 8 \u277c", "US", ["+14045550187"]),
+    # characters that show nothing, inside digits and words
+    ("312\u200b555\u200b0147", "US", ["+13125550147"]),
+    ("three one two fi\u00adve five five zero one four seven", "US", ["+13125550147"]),
+    # separators: x between single digits, /*/, $$, emoji inside keycap sequences
+    ("6 x 7 x 8 x 5 x 5 x 5 x 0 x 1 x 3 x 0", "US", ["+16785550130"]),
+    ("/*/ 7 8 6 /*/ 5 5 5 /*/ 0 1 1 0 /*/", "US", ["+17865550110"]),
+    ("$$ 3 0 5 $$ 5 5 5 $$ 0 1 1 2 $$ 200/hr", "US", ["+13055550112"]),
+    ("2\U0001f48b\ufe0f\U0001f48b\u20e3\U0001f48b1\U0001f48b\ufe0f\U0001f48b\u20e3\U0001f48b3\U0001f48b\ufe0f"
+     "\U0001f48b\u20e3 5\U0001f48b\ufe0f\U0001f48b\u20e35 5 0 1 0 1", "US", ["+12135550101"]),
+    # glued to a price, two numbers glued together, an international prefix
+    ("incall$150outcall$2503125550155", "US", ["+13125550155"]),
+    ("31255501383125550139", "US", ["+13125550138", "+13125550139"]),
+    ("Mexicana en Houston, marca desde M\u00e9xico al 001 713 555 0155", "MX", ["+17135550155"]),
+    ("from the US dial 011 44 7700 900123", "US", ["+447700900123"]),
+]
+
+# What each rule above must leave alone.
+NOT_PHONES_BY_RULE = [
+    # parts: one part, parts with no cue, parts labelled as something else, a year, round numbers
+    ("My number ends in 0147 \u2014 ask the site for the rest", "US"),
+    ("I'm in 702 this week, 212 next week, 305 after that", "US"),
+    ("Suite 210, 312 Main St, open till 1000, first come first served", "US"),
+    ("Room 312, floor 555, door 0147, first time in town", "US"),
+    ("Area: downtown 312, 555 reviews, since 2019", "US"),
+    ("Visit us at 4500 Sunset Blvd #210, LA 90027, number in bio", "US"),
+    # broken words: halves that are words, ordinary doubled letters, single letters
+    ("on e-mail only, it's even better at our place", "US"),
+    ("ooh la la, sooo good, oohh yes, bookkeeper", "US"),
+    ("a b c d e f g, do re mi, x o x o", "US"),
+    # slang and other languages
+    ("one hundred twenty pounds, five hundred fifty roses", "US"),
+    ("high fives all round, three fives and two fours at poker", "US"),
+    ("seize the day, sept 12, cinq \u00e0 sept, un deux trois soleil", "US"),
+    ("quinientos pesos, ciento veinte minutos, doscientos la hora", "MX"),
+    ("soixante-dix euros, quatre-vingts minutes, trente ans", "CA"),
+    ("room 5x3, 4x4 jeep, 2 x 3 meters", "US"),
+    # leet and symbols
+    ("$ix hours for $200, fiv\u20ac stars, \u20ac50 deposit", "US"),
+    ("\u2b55 no rush \u2b55 100% real \u2b55 \U0001f17e\ufe0fK", "US"),
+    ("Age 21|5'5|120|34C", "US"),
+    # separators
+    ("box 3 x 4 x 5 x 6 cm", "US"),
+    ("$$$ 150 HH $$$ 250 H $$$ NO RUSH $$$", "US"),
+    ("roses 250, 400, 1000 overnight", "US"),
+    # zip codes across commas, map coordinates, long ids
+    ("ZIP 33139 \u2014 South Beach. Outcall to 33140, 33141, 33154", "US"),
+    ("Serving 60601, 60602, 60603, 60604", "US"),
+    ("Coordinates 40.7128, -74.0060 find me in midtown", "US"),
+    ("GPS 41.878113,-87.629799", "US"),
+    ("Tracking 12345678901234567890 ok", "US"),
+]
+
 NOT_PHONES = [
     # dates, times, money, thousands, measurements, sizes, ids, look-alike words, prose
     ("Posted 2024-05-01 10:15, expires 2024-05-31 23:59", "US"),
@@ -159,6 +262,16 @@ def test_no_phone_in_other_numbers(text, region):
     assert find_phones(text, region) == []
 
 
+@pytest.mark.parametrize("text, region, expected", CATEGORIES, ids=[c[0][:30] for c in CATEGORIES])
+def test_find_phones_by_category(text, region, expected):
+    assert [p.e164 for p in find_phones(text, region)] == expected
+
+
+@pytest.mark.parametrize("text, region", NOT_PHONES_BY_RULE, ids=[c[0][:30] for c in NOT_PHONES_BY_RULE])
+def test_no_phone_for_each_rule(text, region):
+    assert find_phones(text, region) == []
+
+
 @pytest.mark.parametrize("text, raw", [
     ("Call (312) five5five-0147 today", "(312) five5five-0147"),
     ("txt 3@1@2@5@5@5@0@1@4@7!", "3@1@2@5@5@5@0@1@4@7"),
@@ -169,6 +282,11 @@ def test_no_phone_in_other_numbers(text, region):
     ("call*826175550132 after 9pm", "6175550132"),
     ("Number is 555-0185, area code 212", "555-0185, area code 212"),
     ("3 oh 5 triple five oh one double two!", "3 oh 5 triple five oh one double two"),
+    ("my area code is 312, the middle is 555 and the last four are 0147!",
+     "312, the middle is 555 and the last four are 0147"),
+    ("call t h r e e o n e t w o 555 0147 ok", "t h r e e o n e t w o 555 0147"),
+    ("4\u2b554 555 \u2b551\u2b559 ATL", "4\u2b554 555 \u2b551\u2b559"),
+    ("incall$150outcall$2503125550155", "3125550155"),
 ])
 def test_raw_text_is_the_original_span(text, raw):
     assert [p.raw for p in find_phones(text)] == [raw]
