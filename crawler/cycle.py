@@ -50,10 +50,6 @@ class Cycle:
     counts: dict = field(default_factory=dict)
 
     @property
-    def crawl_dir(self) -> Path:
-        return self.data_dir / "crawl" / self.site.name
-
-    @property
     def evidence_dir(self) -> Path:
         return self.data_dir / "evidence"
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from crawler.context import current_cycle
 
-import json
 import sys
 import time
 
@@ -59,7 +58,3 @@ class Progress:
         self.cycle.finish_reason = reason
         self.cycle.counts = summary(self.crawler.stats.get_stats())
         self.cycle.listing_complete = spider.listing_complete
-
-
-def dump(counts: dict) -> str:
-    return json.dumps(counts)
