@@ -6,6 +6,7 @@ import click
 
 from crawler import cli as crawler_cli
 from crawler.demosite.cli import demosite
+from crawler.faces.cli import faces
 from graph import cli as graph_cli
 
 
@@ -25,3 +26,4 @@ main.add_command(graph_cli.sample)
 main.add_command(crawler_cli.extract)
 main.add_command(crawler_cli.crawl)
 main.add_command(demosite)
+main.add_command(faces)

@@ -45,6 +45,8 @@ class Cycle:
     state: CrawlState
     spool: Spool
     writer: SpoolWriter
+    face_engine: str = "dlib"
+    rekognition_collection: str | None = None
     finish_reason: str = ""
     listing_complete: bool = False
     counts: dict = field(default_factory=dict)
@@ -57,9 +59,13 @@ class Cycle:
     def images_dir(self) -> Path:
         return self.data_dir / "images"
 
+    @property
+    def faces_dir(self) -> Path:
+        return self.data_dir / "faces"
+
 
 class GraphSink:
-    """Writes spooled batches to Neo4j and links near-duplicate images; connects lazily, so a
+    """Writes spooled batches to Neo4j and links near-duplicate images and the same faces; connects lazily, so a
     database that is down when the cycle starts only delays the writes."""
 
     def __init__(self, settings):
@@ -71,7 +77,9 @@ class GraphSink:
         from graph.driver import open_driver
         from graph.ingest import write_batch
         from graph.model import apply_schema
+        from graph.faces import link_same_faces
         from graph.neardup import link_near_duplicates, load_index
+        from crawler.faces.dlib_engine import DEFAULT_THRESHOLD as FACE_THRESHOLD
 
         if self.driver is None:
             driver = open_driver(self.settings)
@@ -84,6 +92,10 @@ class GraphSink:
                       for img in o["images"] if img.get("phash")}
         if new_images:
             link_near_duplicates(self.driver, self.index, new_images.items())
+        # Faces with a vector (dlib): the same face in other ads, through the vector index.
+        faces = sorted({f["face_id"] for o in batch if not o["removed"] for f in o["faces"] if f.get("embedding")})
+        if faces:
+            link_same_faces(self.driver, faces, FACE_THRESHOLD)
 
     def close(self) -> None:
         if self.driver is not None:
@@ -96,7 +108,8 @@ def run(site: Site, data_dir: Path, report: Path | None = None) -> dict:
     crawl_dir.mkdir(parents=True, exist_ok=True)
     state = CrawlState(crawl_dir / "state.sqlite3")
     spool = Spool(crawl_dir / "spool")
-    sink = GraphSink(load_settings())
+    settings = load_settings()
+    sink = GraphSink(settings)
     errors: list[str] = []
 
     def on_error(message: str) -> None:
@@ -105,7 +118,8 @@ def run(site: Site, data_dir: Path, report: Path | None = None) -> dict:
         errors.append(message)
 
     writer = SpoolWriter(spool, sink, on_error)
-    cycle = Cycle(site, cycle_id, data_dir, state, spool, writer)
+    cycle = Cycle(site, cycle_id, data_dir, state, spool, writer, face_engine=settings.face_engine,
+                  rekognition_collection=settings.rekognition_collection)
     job_dir = crawl_dir / "job"
     writer.start()  # replays what an earlier cycle could not write, first
     process = CrawlerProcess({

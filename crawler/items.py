@@ -35,6 +35,7 @@ class AdPage(Fetch):
     change: str = ""  # new | changed | unchanged
     extracted: dict = field(default_factory=dict)
     images: list[dict] = field(default_factory=list)
+    faces: list[dict] = field(default_factory=list)
     files: list[dict] = field(default_factory=list)  # FilesPipeline's own results
 
 

@@ -50,6 +50,7 @@ def live(item: AdPage) -> dict:
                     for h in extracted.get("handles", [])],
         "locations": [_location(loc) for loc in extracted.get("locations", [])],
         "images": item.images,
+        "faces": item.faces,
     }
 
 

@@ -4,6 +4,7 @@
     ChangePipeline         decide new / changed / unchanged against the crawl state
     ExtractPipeline        pull phones, emails and places out of new and changed ads
     EvidenceImagesPipeline download their images, keep the bytes as they came, hash them
+    FacesPipeline          find the faces in those images, with the configured face engine
     GraphPipeline          turn items into observations and send them to the graph via the spool
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from crawler.context import current_cycle
 
+import asyncio
 import logging
 import os
 import tempfile
@@ -25,8 +27,10 @@ from scrapy.http import Request
 from crawler import observations
 from crawler.archive import EvidenceArchive
 from crawler.extract import extract
+from crawler.faces.engine import FaceInputError, crop_thumbnail, load_engine
 from crawler.images import ImageRejected, image_extension, inspect_image
 from crawler.items import AdGone, AdNotModified, AdPage
+from graph.records import face_id
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +146,77 @@ class EvidenceImagesPipeline(FilesPipeline):
             if errors:
                 self.crawler.stats.inc_value("adgraph/images_failed", errors)
         return item
+
+
+class FacesPipeline(_CyclePipeline):
+    """Faces in the images of new and changed ads, found by the configured engine (crawler/faces):
+    dlib in worker processes (it holds the GIL, so threads would share one core), Rekognition by
+    indexing into the agency's collection. Each image is looked at once, even across cycles; a
+    small crop of every face is kept beside the images, for people to look at."""
+
+    WORKERS = 2
+
+    def open_spider(self):
+        self.engine = self.pool = None
+        self.pending: dict[str, asyncio.Future] = {}
+        site, name = self.cycle.site, self.cycle.face_engine
+        if name == "off" or not (site.faces and site.images):
+            return
+        if name == "dlib":
+            self.engine = load_engine("dlib")
+            self.pool = self.engine.executor(self.WORKERS)
+            self.key = f"dlib/{self.engine.model}"
+        else:
+            self.engine = load_engine("rekognition", collection_id=self.cycle.rekognition_collection)
+            self.key = "rekognition"
+
+    def close_spider(self):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def process_item(self, item):
+        if self.engine is None or not isinstance(item, AdPage) or item.change == "unchanged":
+            return item
+        for image in item.images:
+            item.faces += await self._faces(image)
+        return item
+
+    async def _faces(self, image: dict) -> list[dict]:
+        sha256 = image["sha256"]
+        known = self.cycle.state.image_faces(sha256, self.key)
+        if known is not None:
+            return known
+        if sha256 not in self.pending:  # the same image in two ads at once is looked at once
+            self.pending[sha256] = asyncio.ensure_future(self._find(sha256, self.cycle.data_dir / image["path"]))
+        return await self.pending[sha256]
+
+    async def _find(self, sha256: str, path: Path) -> list[dict]:
+        data = path.read_bytes()
+        if self.pool is not None:
+            found = await asyncio.wrap_future(self.engine.submit(self.pool, data))
+        else:
+            found = await asyncio.to_thread(_index_or_error, self.engine, data)
+        if isinstance(found, FaceInputError):
+            log.warning("faces not looked for in %s: %s", path.name, found)
+            faces = []
+        else:
+            faces = [face.observation(sha256) for face in found]
+            await asyncio.to_thread(self._keep_thumbnails, data, faces)
+            self.stats.inc_value("adgraph/faces", len(faces))
+        self.cycle.state.record_image_faces(sha256, self.key, faces)
+        return faces
+
+    def _keep_thumbnails(self, data: bytes, faces: list[dict]) -> None:
+        for face in faces:
+            name = face_id(face)
+            _write_once(self.cycle.faces_dir / name[:2] / f"{name}.jpg", crop_thumbnail(data, tuple(face["box"])))
+
+
+def _index_or_error(engine, data: bytes):
+    try:
+        return engine.index(data)
+    except FaceInputError as exc:
+        return exc
 
 
 def _write_once(path: Path, data: bytes) -> None:

@@ -11,7 +11,7 @@ from scrapy import signals
 from twisted.internet import task
 
 COUNTERS = ("pages", "ads_new", "ads_changed", "ads_unchanged", "ads_removed", "images", "images_skipped",
-            "errors", "refused")
+            "faces", "errors", "refused")
 
 
 def summary(stats: dict) -> dict:
@@ -23,7 +23,7 @@ def summary(stats: dict) -> dict:
 def line(cycle_id: str, counts: dict, elapsed: float) -> str:
     return (f"cycle {cycle_id}: {counts['pages']} pages | ads new {counts['ads_new']}, changed {counts['ads_changed']}, "
             f"unchanged {counts['ads_unchanged']}, removed {counts['ads_removed']} | images {counts['images']}"
-            f" ({counts['images_skipped']} skipped) | errors {counts['errors']} | {elapsed:.0f}s")
+            f" ({counts['images_skipped']} skipped) | faces {counts['faces']} | errors {counts['errors']} | {elapsed:.0f}s")
 
 
 class Progress:

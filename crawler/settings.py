@@ -11,6 +11,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ChangePipeline": 200,
     "crawler.pipelines.ExtractPipeline": 300,
     "crawler.pipelines.EvidenceImagesPipeline": 400,
+    "crawler.pipelines.FacesPipeline": 500,
     "crawler.pipelines.GraphPipeline": 900,
 }
 DOWNLOADER_MIDDLEWARES = {

@@ -59,6 +59,7 @@ class Site:
     limits: Limits = field(default_factory=Limits)
     removal: Removal = field(default_factory=Removal)
     images: bool = True
+    faces: bool = True
     path: str = ""
 
     def ad_id(self, url: str) -> str | None:
@@ -107,7 +108,7 @@ def parse_site(data: object, source: str = "<site>") -> Site:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise SiteError(f"{source}: start_urls: {url!r} is not an absolute http(s) URL (relative URLs need base_url)")
     allowed = tuple(data.get("allowed_domains") or sorted({urlsplit(u).hostname for u in start_urls}))
-    extra = {k: data[k] for k in ("region", "allow_private_addresses", "obey_robots_txt", "user_agent", "images") if k in data}
+    extra = {k: data[k] for k in ("region", "allow_private_addresses", "obey_robots_txt", "user_agent", "images", "faces") if k in data}
     return Site(
         name=data["name"], start_urls=start_urls, ad_links=data["listing"]["ad_links"],
         next_page=data["listing"].get("next_page"), id_from_url=id_pattern, fields=dict(data["ad"]["fields"]),

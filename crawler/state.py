@@ -22,6 +22,12 @@ CREATE TABLE IF NOT EXISTS ads (
     missing       INTEGER NOT NULL DEFAULT 0,
     removed       INTEGER NOT NULL DEFAULT 0
 );
+CREATE TABLE IF NOT EXISTS image_faces (
+    sha256 TEXT NOT NULL,
+    engine TEXT NOT NULL,   -- engine and model: another engine looks again
+    faces  TEXT NOT NULL,   -- the faces found, as observation items (JSON)
+    PRIMARY KEY (sha256, engine)
+);
 """
 
 
@@ -85,6 +91,16 @@ class CrawlState:
                 gone.append(site_ad_id)
         self._db.commit()
         return sorted(gone)
+
+    def image_faces(self, sha256: str, engine: str) -> list[dict] | None:
+        """The faces found in this image before (an image reused by many ads is looked at once)."""
+        row = self._db.execute("SELECT faces FROM image_faces WHERE sha256 = ? AND engine = ?", (sha256, engine)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def record_image_faces(self, sha256: str, engine: str, faces: list[dict]) -> None:
+        self._db.execute("INSERT OR REPLACE INTO image_faces (sha256, engine, faces) VALUES (?, ?, ?)",
+                         (sha256, engine, json.dumps(faces)))
+        self._tick()
 
     def _tick(self) -> None:
         self._pending += 1

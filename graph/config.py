@@ -34,6 +34,9 @@ class ConfigError(Exception):
     """A setting is missing or wrong; the message says which and what to do."""
 
 
+FACE_ENGINES = ("dlib", "rekognition", "off")
+
+
 @dataclass(frozen=True)
 class Settings:
     config_path: Path
@@ -45,6 +48,8 @@ class Settings:
     db_port: int
     db_heap: str
     db_pagecache: str
+    face_engine: str = "dlib"  # dlib (offline), rekognition (Amazon), or off
+    rekognition_collection: str | None = None
 
     @property
     def uses_local_db(self) -> bool:
@@ -71,6 +76,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     file_cfg = read_config_file(config_path)
     neo4j_cfg = file_cfg.get("neo4j", {})
     local_cfg = file_cfg.get("local_db", {})
+    faces_cfg = file_cfg.get("faces", {})
 
     try:
         port = int(env.get("ADGRAPH_DB_PORT") or local_cfg.get("port") or DEFAULT_PORT)
@@ -90,7 +96,15 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         db_port=port,
         db_heap=env.get("ADGRAPH_DB_HEAP") or local_cfg.get("heap") or "1g",
         db_pagecache=env.get("ADGRAPH_DB_PAGECACHE") or local_cfg.get("pagecache") or "1g",
+        face_engine=_face_engine(env.get("ADGRAPH_FACE_ENGINE") or faces_cfg.get("engine") or "dlib"),
+        rekognition_collection=env.get("ADGRAPH_REKOGNITION_COLLECTION") or faces_cfg.get("rekognition_collection"),
     )
+
+
+def _face_engine(name: str) -> str:
+    if name not in FACE_ENGINES:
+        raise ConfigError(f"the face engine must be one of {', '.join(FACE_ENGINES)}, not {name!r}")
+    return name
 
 
 def read_config_file(path: Path) -> dict:

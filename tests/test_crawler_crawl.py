@@ -31,6 +31,7 @@ def site(tmp_path):
     server, base_url = serve_in_thread(app)
     data = yaml.safe_load((REPO / "crawler" / "sites" / "demo.yaml").read_text())
     data["base_url"] = base_url
+    data["faces"] = False  # faces cost seconds a crawl; test_faces_link_ads_that_share_nothing_else turns them on
     path = tmp_path / "demo.yaml"
     path.write_text(yaml.safe_dump(data))
     yield Site(path, base_url, tmp_path / "data")
@@ -241,3 +242,45 @@ def test_max_pages_limits_the_listing_and_proves_no_absence(site, graph):
     # Ads beyond page 1 were not seen, but an incomplete listing proves nothing: none is removed.
     assert scalar(graph, "MATCH (a:Ad) WHERE a.removed_at IS NOT NULL RETURN count(a)") == 0
     assert _graph_ads(graph) == everything
+
+
+def test_faces_link_ads_that_share_nothing_else(site, graph):
+    site.edit(faces=True)
+    run = site.crawl()
+    assert run.returncode == 0, run.stderr
+    truth = site.truth()
+    live = _live(truth, 0)
+    with_face = {ad_id for ad_id in live if _ads(truth)[ad_id]["face"]}
+    found = {r["id"] for r in graph.execute_query(
+        "MATCH (a:Ad {site: 'demo'})-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(:Face) RETURN DISTINCT a.site_ad_id AS id").records}
+    assert with_face and found == with_face  # the portrait is found, and no face in the abstract pictures
+    # Ads of different networks (different phones) are joined through SAME_FACE.
+    linked = graph.execute_query("""
+        MATCH (a:Ad)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(:Face)-[s:SAME_FACE]-(:Face)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(b:Ad)
+        WHERE a.site_ad_id < b.site_ad_id AND NOT EXISTS { (a)-[:HAS_PHONE]->(:Phone)<-[:HAS_PHONE]-(b) }
+        RETURN count(*) AS pairs, min(s.similarity) AS weakest""").records[0]
+    assert linked["pairs"] > 0 and linked["weakest"] >= 0.92
+    thumbnails = list((site.data_dir / "faces").rglob("*.jpg"))
+    assert len(thumbnails) == scalar(graph, "MATCH (f:Face) RETURN count(f)")
+    assert "faces " in run.stderr
+
+    # FaceSearch: the portrait itself (as scikit-image ships it) finds the ads that show it.
+    from PIL import Image
+    from skimage.data import astronaut
+
+    photo = site.data_dir.parent / "astronaut.png"
+    Image.fromarray(astronaut()).save(photo)
+    env = {**os.environ, "ADGRAPH_DATA_DIR": str(site.data_dir)}
+    several = subprocess.run([ADGRAPH, "faces", "search", str(photo)], capture_output=True, text=True, env=env)
+    assert several.returncode == 1 and "choose one by its number" in several.stderr
+    found = subprocess.run([ADGRAPH, "faces", "search", str(photo), "--face", "1", "--top", "50", "--json"],
+                           capture_output=True, text=True, env=env)
+    assert found.returncode == 0, found.stderr
+    results = [json.loads(line) for line in found.stdout.splitlines()]
+    leads = {ad["site_ad_id"] for r in results if r["above_threshold"] for ad in r["ads"]}
+    assert leads == with_face
+    assert all(r["threshold"] == 0.92 and -1 <= r["similarity"] <= 1 for r in results)
+    blank = site.data_dir.parent / "blank.png"
+    Image.new("RGB", (400, 300), "white").save(blank)
+    none = subprocess.run([ADGRAPH, "faces", "search", str(blank)], capture_output=True, text=True, env=env)
+    assert none.returncode == 1 and "no face was found" in none.stderr

@@ -147,6 +147,12 @@ class DlibEngine:
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
             initializer=_start_worker, initargs=(self.options(),))
 
+    def submit(self, executor: concurrent.futures.ProcessPoolExecutor, image_bytes: bytes, *,
+               max_faces: int = DEFAULT_MAX_FACES) -> concurrent.futures.Future:
+        """detect() in one of executor's workers (made by self.executor()): a future of the faces, or
+        of the picture's FaceInputError."""
+        return executor.submit(_worker_detect, image_bytes, max_faces)
+
     def detect_many(self, images: Sequence[bytes] | Iterable[bytes], *, workers: int = 2,
                     max_faces: int = DEFAULT_MAX_FACES,
                     executor: concurrent.futures.Executor | None = None) -> list[list[DetectedFace] | FaceInputError]:
