@@ -11,7 +11,10 @@ prefixes, numbers glued to other words, two numbers in one line) and those an
 independently written set added (pipes, doubled and angle brackets, circled and
 other Unicode digits, S/B/Z look-alikes, spoken slang such as "triple five" and
 "forty seven", numbers glued on both sides, *82 glued to the number, spelled groups
-between commas, UK numbers in words, the area code stated apart) applied to
+between commas, UK numbers in words, the area code stated apart) and those two
+held-out sets added (parts told in sentences, broken words, symbols for zero, odd
+separators, rarer look-alikes such as A, T, g, ° and Cyrillic З, sound-alike and
+misspelled number words, a URL-encoded plus) applied to
 fictional numbers (NXX-555-0100..0199; UK 07700 900xxx, read in region GB), plus
 ad-like lines with no phone number (rates, sizes, dates, ids) to measure false
 positives. The last line printed is one JSON object, with the extraction speed.
@@ -55,6 +58,10 @@ NEGATIVES = [
     "Suite 210, 312 Main St, open till 1000, first come first served", "Outcall to 33140, 33141, 33154",
     "Coordinates 40.7128, -74.0060", "roses 250, 400, 1000 overnight", "box 3 x 4 x 5 x 6 cm",
     "high fives, three fives at poker", "$$$ 150 HH $$$ 250 H $$$", "on e-mail only, it's even better",
+    # look-alikes in units and words, sound-alikes in English, star ratings, rate tables and lists
+    "Apt 4A, 5g signal, 75\u00b0 and sunny", "ATT 555-0147 is not a number", "two for one, we won one for free",
+    "I ate one too many, four for five bucks, nil by mouth", "Reviews: 5 \u2b50 (312), 4 \u2b50 (555), 3 \u2b50 (14)",
+    "Rates:\n 30 = 150\n 60 = 250\n 120 = 450", "QV 100 / HH 160 / H 250 \u2014 ask", "roses 150 / 200 / 300 / 500",
 ]
 NEGATIVES_GB = ["ring 020 7946 012 (one digit missing)", "Rates £120 30min, £180 1hr, age 26, dress size 10",
                 "Flat 20, 7946 visitors this month, open 9-5", "oh seven seven, nine hundred quid"]
@@ -204,6 +211,27 @@ def disguise(d: str, kind: str, rng: random.Random) -> str:
     if kind == "odd_separators":
         sep = rng.choice([" x ", " /*/ ", " $$ ", "\u200b"])
         return rng.choice([sep.join(d), sep.join((a, b, c)) if sep != " x " else sep.join(d)])
+    if kind == "lookalike_rare":  # letters that are digits only in a number's shape; each group keeps a digit
+        swap = {"4": "A", "7": "T", "9": rng.choice("gq"), "6": "b", "3": rng.choice("\u0417\u0190"),
+                "0": rng.choice(["\u00f8", "\u00b0", "O"]), "1": "l"}
+        groups = []
+        for group in (a, b, c):
+            keep = rng.randrange(len(group))
+            groups.append("".join(swap[x] if x in swap and k != keep and rng.random() < 0.6 else x
+                                  for k, x in enumerate(group)))
+        return rng.choice(["-", " ", "."]).join(groups)
+    if kind == "sound_alikes":  # "too won for fiev ...": at most three homophones, the rest words or misspellings
+        sounds = {"0": "nil", "1": "won", "2": "too", "4": "for", "8": "ate"}
+        misspelled = {"0": "zeero", "1": "wun", "5": "fiev", "6": "sicks", "7": "sevin", "9": "nyne"}
+        told = []
+        for x in d:
+            if x in sounds and sum(w in sounds.values() for w in told) < 3 and rng.random() < 0.6:
+                told.append(sounds[x])
+            else:
+                told.append(misspelled[x] if x in misspelled and rng.random() < 0.3 else EN[int(x)])
+        return rng.choice([" ", " / ", ", "]).join(" ".join(told[i:j]) for i, j in ((0, 3), (3, 6), (6, 10)))
+    if kind == "url_plus":
+        return rng.choice([f"wa.me/%2B1{d}", f"https://api.whatsapp.com/send?phone=%2b1{d}"])
     if kind == "uk_words":  # d is a national UK number here: 07700 900xxx
         return rng.choice([", ", " ", " - "]).join(spoken(group, rng) for group in (d[:5], d[5:8], d[8:]))
     if kind == "uk_disguised":
@@ -217,7 +245,7 @@ KINDS = ["plain", "words_mixed", "words_all", "spanish", "lookalike", "separator
          "fullwidth", "linebreak", "caller_id", "glued", "padded",
          "pipes", "double_brackets", "unicode_digits", "lookalike_sbz", "slang", "glued_both", "caller_id_glued",
          "comma_words", "separator_words", "area_code_apart", "uk_words", "uk_disguised",
-         "parts", "broken_words", "symbols", "odd_separators"]
+         "parts", "broken_words", "symbols", "odd_separators", "lookalike_rare", "sound_alikes", "url_plus"]
 UK_KINDS = {"uk_words", "uk_disguised"}
 
 

@@ -54,20 +54,27 @@ _HUNDREDS = {
 _REPEATS = {"double": 2, "triple": 3, "treble": 3, "tripple": 3, "quadruple": 4, "doble": 2}
 _PLURALS = {"zeros": "0", "zeroes": "0", "ones": "1", "twos": "2", "threes": "3", "fours": "4", "fives": "5",
             "sixes": "6", "sevens": "7", "eights": "8", "nines": "9"}
-# Digits cut short ("thr 1 tw", "fiv fiv fiv"): only as whole words next to another number.
+# Digits cut short or misspelled ("thr 1 tw", "fiv fiv fiv", "fiev", "zeero", "wun", "sicks"): only as
+# whole words next to another number.
 _SHORT = {"zer": "0", "tw": "2", "thr": "3", "thre": "3", "fou": "4", "fiv": "5", "sev": "7", "sevn": "7",
-          "eigh": "8", "nin": "9"}
+          "eigh": "8", "nin": "9",
+          "zeero": "0", "zeroh": "0", "wun": "1", "fiev": "5", "fyve": "5", "sicks": "6", "siks": "6", "sevin": "7",
+          "sevan": "7", "nien": "9", "nyne": "9"}
 _LONE = {"o": "0"}  # "four o four": a zero only next to another number (Spanish "o" is "or")
+# Words that sound like digits and are ordinary words too ("for", "too", "won", "ate", "nil"): digits only
+# among enough other number words to make a number (see `_sound_alikes`); spelled as they are, no leet
+# ("473" is not "ate").
+_SOUND_ALIKES = {"nil": "0", "won": "1", "too": "2", "for": "4", "ate": "8"}
 _KINDS = [(_DIGITS, "digit"), (_TEENS, "teen"), (_TENS, "tens"), (_SCALES, "scale"), (_HUNDREDS, "hundreds"),
-          (_REPEATS, "repeat"), (_PLURALS, "plural"), (_SHORT, "short"), (_LONE, "lone")]
+          (_REPEATS, "repeat"), (_PLURALS, "plural"), (_SHORT, "short"), (_LONE, "lone"), (_SOUND_ALIKES, "sound")]
 _LEET = {"o": "[o0ó]", "i": "[i1!l|í]", "e": "[e3é€]", "s": "[s5$]", "a": "[a4@á]", "t": "[t7]", "z": "[z2]",
          "u": "[uú]", "w": "(?:w|vv)", "f": "[fƒ]", "g": "[g8]", "-": r"[\s\-]?"}
 
 
 def _word_tokens(word: str) -> list[str]:
     """The pattern of each letter of word, with the look-alikes allowed for it."""
-    if word == "o":
-        return ["o"]  # a lone "o" is itself the look-alike: "0" is a digit already
+    if word == "o" or word in _SOUND_ALIKES:
+        return list(word)  # a lone "o" is itself the look-alike: "0" is a digit already
     if word in _PLURALS:
         return _word_tokens(word[:-1]) + [r"s(?![^\W_])"]  # "five5" is not "fives", "twoseven" not "twos"
     return [_LEET.get(ch, re.escape(ch)) for ch in word]
@@ -119,6 +126,14 @@ _WORD_BY_GROUP = {f"w{n}": (kind, value) for n, (_, kind, value) in enumerate(_A
 _WORD_GAP = re.compile(r"[\s\-]{0,3}|\s+(?:y|et)\s+", re.IGNORECASE)
 # "5x3" is 555 (a digit and how many times), but not inside "6 x 7 x 8 x 5 ...", where x is a separator.
 _TIMES = re.compile(r"(?<![\w×])(?<![xX×]\s)(\d)\s?[xX×]\s?([2-4])(?![\w×])(?!\s[xX×])")
+# "the middle 3 are all fives", "last four are all zeros": the count of digits in a part's label, all alike.
+_COUNTS = {"3": 3, "three": 3, "4": 4, "four": 4}
+_ALL_SAME = re.compile(r"\b(?:first|next|last|middle|final|other)\s+(?P<count>3|three|4|four)\s+(?:digits?\s+)?"
+                       r"(?:are|is|=|:)?\s*(?P<all>all)\s+(?:the\s+)?(?P<plural>" + "|".join(_PLURALS) + r")\b",
+                       re.IGNORECASE)
+# Between the words and digits of one number: spaces and a little punctuation ("for oh for / five five five"),
+# but not a slash between digits ("24/7").
+_RUN_GAP = re.compile(r"(?:[\s,.\-|~*:]|(?<=\s)/(?=\s)){0,4}")
 # Number words written broken up, mended before they are read: letter by letter ("t h r e e",
 # "f.o.u.r", "n-i-n-e"), with doubled letters ("ffiivvee") and cut in two ("EI GHT", "sev-en", "tw*o").
 _SPACED = re.compile(r"(?<![^\W\d_])[^\W\d_](?P<sep>[ .\-*_])[^\W\d_](?:(?P=sep)[^\W\d_])+(?![^\W\d_])")
@@ -169,10 +184,13 @@ def number_words(text: str) -> dict[int, tuple[int, str]]:
     words = [c for c in candidates
              if (c[0] == 0 or not text[c[0] - 1].isalpha() or c[0] in ends)
              and (c[1] == len(text) or not text[c[1]].isalpha() or c[1] in starts)]
-    words = [w for w in words if w[2] != "short" or _alone(text, w[0], w[1])]
+    # A word cut short or sounding like a digit stands alone; "0h" glued to digits is an hour: "240h".
+    words = [w for w in words if (w[2] not in ("short", "sound") or _alone(text, w[0], w[1]))
+             and not (text[w[0]] == "0" and w[1] - w[0] == 2 and w[0] and text[w[0] - 1].isdigit())]
     accepted: dict[int, tuple[int, str]] = {}
     for k, (start, end, kind, value) in enumerate(words):
-        nxt = words[k + 1] if k + 1 < len(words) and _WORD_GAP.fullmatch(text, end, words[k + 1][0]) else None
+        nxt = words[k + 1] if k + 1 < len(words) and _WORD_GAP.fullmatch(text, end, words[k + 1][0]) \
+            and words[k + 1][2] != "sound" else None
         prev = words[k - 1] if k and words[k - 1][0] in accepted and _WORD_GAP.fullmatch(text, words[k - 1][1], start) \
             else None
         next_digit = nxt[3] if nxt and nxt[2] in ("digit", "lone", "short") else _digit_after(text, end)
@@ -217,7 +235,55 @@ def number_words(text: str) -> dict[int, tuple[int, str]]:
             accepted[start] = (end, next_digit * (value - 1))
     for m in _TIMES.finditer(text):
         accepted[m.start()] = (m.end(), m.group(1) * int(m.group(2)))
+    if "all" in text or "ALL" in text or "All" in text:
+        for m in _ALL_SAME.finditer(text):  # "the middle 3 are all fives" is 555
+            digit, count = _PLURALS[m.group("plural").lower()], _COUNTS[m.group("count").lower()]
+            accepted[m.start("all")] = (m.end(), digit * count)
+    sounds = [w for w in words if w[2] == "sound"]
+    if sounds:
+        short = [w for w in words if w[2] == "short" and w[0] not in accepted]  # "sicks won ..."
+        accepted.update(_sound_alikes(text, sounds, short, accepted))
     return accepted
+
+
+def _sound_alikes(text: str, sounds: list[tuple[int, int, str, str]], short: list[tuple[int, int, str, str]],
+                  accepted: dict[int, tuple[int, str]]) -> dict[int, tuple[int, str]]:
+    """Words that sound like digits ("too won for", "oh won five ate", "six nil") as digits, where they
+    stand in a run of number words and digits with short gaps between that has a number's worth of
+    digits (ten or eleven, groups of digits at its ends left out if need be: "24/7 three won too ..."),
+    more of them told plainly than by sound, and each next to another word ("123-456-7890 for info" is
+    no number): "for two nights", "won one for free" and "one for one, two for two, ..." stay words.
+    Words cut short or misspelled next to them ("sicks won") are taken with them."""
+    items = [(start, end, len(value), "word", value) for start, (end, value) in accepted.items()]
+    covered = [(start, end) for start, end, _, _, _ in items]
+    items += [(m.start(), m.end(), len(m.group(0)), "digits", "") for m in re.finditer(r"\d+", text)
+              if not any(s <= m.start() < e for s, e in covered)]
+    items += [(start, end, 0, "sound", value) for start, end, _, value in sounds]
+    items += [(start, end, 1, "short", value) for start, end, _, value in short]
+    items.sort()
+    runs: list[list[tuple[int, int, int, str, str]]] = []
+    for item in items:
+        if runs and runs[-1][-1][1] <= item[0] and _RUN_GAP.fullmatch(text, runs[-1][-1][1], item[0]):
+            runs[-1].append(item)
+        else:
+            runs.append([item])
+    found: dict[int, tuple[int, str]] = {}
+    for run in runs:
+        kinds = [kind for _, _, _, kind, _ in run]
+        if "sound" not in kinds or not all(any(kinds[j] != "digits" for j in (k - 1, k + 1) if 0 <= j < len(kinds))
+                                           for k, kind in enumerate(kinds) if kind == "sound"):
+            continue
+        words = [k for k, kind in enumerate(kinds) if kind != "digits"]
+        if any(_number_worth(run[first:last + 1]) for first in range(words[0] + 1)
+               for last in range(words[-1], len(run))):
+            found.update((start, (end, value)) for start, end, _, kind, value in run if kind in ("sound", "short"))
+    return found
+
+
+def _number_worth(run: list[tuple[int, int, int, str, str]]) -> bool:
+    plain = sum(count for _, _, count, _, _ in run)
+    by_sound = sum(kind == "sound" for _, _, _, kind, _ in run)
+    return plain + by_sound in (10, 11) and plain > by_sound
 
 
 def _glued_to_digit(text: str, start: int, end: int) -> bool:

@@ -18,12 +18,19 @@ _AREA_CODE = re.compile(r"\b(?:area\s*code|c[oó]digo\s*de\s*[aá]rea|lada)\W{0,
 _LOCAL_NUMBER = re.compile(r"(?<![\d+])\d{3}[ .\-]?\d{4}(?![\d])")
 _AREA_CODE_REACH = 40  # characters between a local number and its area code stated apart
 # A part: digits with at most one space, dot or dash between them ("5 1 2", "0-1-9-9", "555 0183"),
-# not touching a letter or a slash ("line1", "120lbs", "24/7", "200/hr") nor part of a decimal
-# number. One or two digits are not a part ("the last 4 are", "first 3:").
-_PART = re.compile(r"(?<![^\W_])(?<!/)(?<!\d[.,])\d(?:[ .\-]?\d)*(?![^\W_])(?![.,]\d|/)")
+# not touching a letter or a slash ("line1", "120lbs", "24/7", "200/hr"), not a percentage ("100%"),
+# nor part of a decimal number. One or two digits are not a part ("the last 4 are", "first 3:").
+_PART = re.compile(r"(?<![^\W_])(?<!/)(?<!\d[.,])\d(?:[ .\-]?\d)*(?![^\W_])(?![.,]\d|/|\s?%)")
+# A group next to another number across an equals sign is an item of a table ("30 = 150"), not a part.
+# (Lists of round prices, "150 / 200 / 300", are masked before: see `crawler.extract.groups`.)
+_LISTED_AFTER = re.compile(r"\s*=\s*\d")
+_LISTED_BEFORE = re.compile(r"\d\s*=\s*$")
+# Between two groups of two that are one group of four: "0 1, then 4 8", "01 and 48".
+_PAIR_GAP = re.compile(r"[\s,;\-]*(?:(?:and|then|y|luego|et)[\s,;\-]+)?", re.IGNORECASE)
 # Words that say a number is told in parts, or what a part is.
-_CUE = re.compile(r"\b(?:area|digits?|numbers?|num|prefix|ends?\s+(?:in|with)|ending|begins?|starts?|middle"
-                  r"|(?:first|next|last)\s+(?:three|four|3|4)|up\s+front|part|line\d?|dial|reach)\b|#\s*(?:is|:)",
+_CUE = re.compile(r"\b(?:[aá]rea|digits?|numbers?|num|phone|prefix|ends?\s+(?:in|with)|ending|begins?|starts?|middle"
+                  r"|(?:first|next|last)\s+(?:three|four|3|4)|up\s+front|part|line\d?|dial|reach|the\s+rest|then"
+                  r"|between|c[oó]digo|despu[eé]s|al\s+final|luego)\b|#\s*(?:is|:)",
                   re.IGNORECASE)
 # A group of digits that is something else: after "room", "suite", "ext", "zip"...; before a unit or a
 # street type ("1500 W Madison St" has a W between); a year.
@@ -65,25 +72,25 @@ def numbers_in_parts(normalized: str, spans: list[tuple[int, int]], text: str, m
     and one of four; three and seven; six and four), within a few lines, together a valid number,
     and the ad says so ("area", "last four", "digits", "ends in") or writes at least two of the
     parts in disguise ("three-oh-five... five five five"); not where a group is labelled as
-    something else ("room 312", "120 lbs") or the four digits are a year or round. The group of
-    four is the end; the two groups of three stand in the ad's order if that is valid, else the
-    other way round."""
-    labelled = _LABEL_COUNT.sub(lambda m: m.group(0)[:-1] + "#", normalized)  # "last 4 0159": the 4 is no part
-    parts = [m for m in _PART.finditer(labelled) if not any(s < m.end() and m.start() < e for s, e in masked)
-             and len(m.group(0).replace(" ", "").replace(".", "").replace("-", "")) > 2]
+    something else ("room 312", "120 lbs") or the four digits are a year or round ("1000", not
+    "0100"). The group of four is the end; the two groups of three stand in the ad's order if that
+    is valid, else the other way round."""
+    parts = _parts(normalized, masked)
     if not 2 <= len(parts) <= 3:
         return []
-    digits = [re.sub(r"\D", "", m.group(0)) for m in parts]
-    if any(_LABELLED.search(normalized, max(0, m.start() - 12), m.start()) or _UNIT.match(normalized, m.end())
-           for m in parts) or any(len(d) == 4 and (_YEAR.fullmatch(d) or d.endswith("00")) for d in digits):
+    digits = [d for _, _, d in parts]
+    if any(_LABELLED.search(normalized, max(0, start - 12), start) or _UNIT.match(normalized, end)
+           for start, end, _ in parts):
+        return []
+    if any(len(d) == 4 and (_YEAR.fullmatch(d) or (d.endswith("00") and d[0] != "0")) for d in digits):
         return []
     sizes = [len(d) for d in digits]
     if tuple(sorted(sizes, key=lambda n: (n in (4, 7), n))) not in _SHAPES:
         return []
-    first, last = parts[0].start(), parts[-1].end()
+    first, last = parts[0][0], parts[-1][1]
     if spans[last - 1][1] - spans[first][0] > _PARTS_REACH:
         return []
-    disguised = sum(_disguised(text[spans[m.start()][0]:spans[m.end() - 1][1]]) for m in parts)
+    disguised = sum(_disguised(text[spans[start][0]:spans[end - 1][1]]) for start, end, _ in parts)
     if disguised < 2 and not _CUE.search(text):
         return []
     ends = [d for d in digits if len(d) in (4, 7)]
@@ -93,6 +100,27 @@ def numbers_in_parts(normalized: str, spans: list[tuple[int, int]], text: str, m
         if is_number(number):
             return [(number, first, last)]
     return []
+
+
+def _parts(normalized: str, masked: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """(start, end, digits) of each stand-alone group of three or more digits that is not masked nor an
+    item of a table ("30 = 150"); two groups of two told one after the other are one group ("then zero
+    one, then four eight"), but not three or more ("34, 24, 36")."""
+    labelled = _LABEL_COUNT.sub(lambda m: m.group(0)[:-1] + "#", normalized)  # "last 4 0159": the 4 is no part
+    found = [(m.start(), m.end(), re.sub(r"\D", "", m.group(0))) for m in _PART.finditer(labelled)
+             if not any(s < m.end() and m.start() < e for s, e in masked)
+             and not _LISTED_AFTER.match(labelled, m.end())
+             and not _LISTED_BEFORE.search(labelled, max(0, m.start() - 8), m.start())]
+    chains: list[list[tuple[int, int, str]]] = []  # groups of two in a row: one, two ("0 1, then 4 8"), more
+    for part in found:
+        if chains and len(part[2]) == 2 == len(chains[-1][-1][2]) \
+                and _PAIR_GAP.fullmatch(labelled, chains[-1][-1][1], part[0]):
+            chains[-1].append(part)
+        else:
+            chains.append([part])
+    parts = [(chain[0][0], chain[1][1], chain[0][2] + chain[1][2]) if len(chain) == 2 else chain[0]
+             for chain in chains if len(chain) <= 2]
+    return [part for part in parts if len(part[2]) > 2]
 
 
 def _disguised(raw: str) -> bool:
