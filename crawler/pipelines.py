@@ -14,8 +14,6 @@ from crawler.context import current_cycle
 
 import asyncio
 import logging
-import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from scrapy.http import Request
 from crawler import observations
 from crawler.archive import EvidenceArchive
 from crawler.extract import extract
+from crawler.files import write_once
 from crawler.faces.engine import FaceInputError, crop_thumbnail, load_engine
 from crawler.images import ImageRejected, image_extension, inspect_image
 from crawler.items import AdGone, AdNotModified, AdPage
@@ -127,7 +126,7 @@ class EvidenceImagesPipeline(FilesPipeline):
             log.warning("image skipped: %s: %s", url, exc)
             return ""
         relative = f"images/{facts.sha256[:2]}/{facts.sha256}.{image_extension(facts)}"
-        _write_once(self.root.parent / relative, body)
+        write_once(self.root.parent / relative, body)
         self.facts[url] = {"sha256": facts.sha256, "phash": facts.phash, "path": relative,
                            "width": facts.width, "height": facts.height, "mime": facts.mime,
                            "exif": facts.exif}
@@ -209,7 +208,7 @@ class FacesPipeline(_CyclePipeline):
     def _keep_thumbnails(self, data: bytes, faces: list[dict]) -> None:
         for face in faces:
             name = face_id(face)
-            _write_once(self.cycle.faces_dir / name[:2] / f"{name}.jpg", crop_thumbnail(data, tuple(face["box"])))
+            write_once(self.cycle.faces_dir / name[:2] / f"{name}.jpg", crop_thumbnail(data, tuple(face["box"])))
 
 
 def _index_or_error(engine, data: bytes):
@@ -217,24 +216,6 @@ def _index_or_error(engine, data: bytes):
         return engine.index(data)
     except FaceInputError as exc:
         return exc
-
-
-def _write_once(path: Path, data: bytes) -> None:
-    """Write a content-addressed file unless it exists; a reader never sees it half-written."""
-    if path.exists():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.chmod(tmp, 0o444)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-    finally:
-        os.unlink(tmp)
 
 
 class GraphPipeline(_CyclePipeline):

@@ -24,6 +24,8 @@ import neo4j
 
 from graph.model import load_model
 from graph.queries import faces as q
+from graph.queries import ingest as ingest_queries
+from graph.records import face_row
 
 DEFAULT_K = 50  # neighbours asked of the vector index per face when linking
 DEFAULT_TOP_K = 20  # results of a search
@@ -94,6 +96,22 @@ def link_face_pairs(driver: neo4j.Driver, pairs: Iterable[tuple[str, str, float]
     batch = [{"low": low, "high": high, "similarity": s} for (low, high), s in sorted(rows.items())]
     summary = driver.execute_query(q.LINK_SAME_FACES, rows=batch, database_=database).summary
     return summary.counters.relationships_created
+
+
+def images_on_disk(driver: neo4j.Driver, *, database: str | None = None) -> list[tuple[str, str]]:
+    """(sha256, path relative to the data folder) of every stored image."""
+    records = driver.execute_query(q.IMAGES_ON_DISK, routing_=neo4j.RoutingControl.READ, database_=database).records
+    return [(r["sha256"], r["path"]) for r in records]
+
+
+def add_faces(driver: neo4j.Driver, faces: list[dict], seen: str, *, database: str | None = None) -> int:
+    """Face nodes for faces found in images already in the graph (observation items, see
+    graph/observation.schema.json), with HAS_FACE from their image; idempotent. Returns faces created."""
+    if not faces:
+        return 0
+    rows = sorted(({"seen": seen, **face_row(face)} for face in faces), key=lambda r: r["face_id"])
+    summary = driver.execute_query(ingest_queries.LINK_FACES, rows=rows, database_=database).summary
+    return summary.counters.nodes_created
 
 
 def search_faces(driver: neo4j.Driver, embedding, engine: str, model: str, top_k: int = DEFAULT_TOP_K,

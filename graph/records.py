@@ -85,7 +85,7 @@ def normalize(record) -> dict:
     for n, face in enumerate(record.get("faces", [])):
         if face["image_sha256"] not in images:
             raise RecordError(f"faces/{n}/image_sha256: not one of this observation's images")
-    out["faces"] = [_face(face) for face in record.get("faces", [])]
+    out["faces"] = [face_row(face) for face in record.get("faces", [])]
     out["content_hash"] = content_hash(record["title"], record["body"], [img["sha256"] for img in out["images"]])
     out["version_id"] = _sha256(json.dumps([record["site"], record["site_ad_id"], out["content_hash"]]))
     return out
@@ -102,7 +102,8 @@ def face_id(face: dict) -> str:
     return _sha256(json.dumps([face["image_sha256"], face["engine"], face["model"], face["box"]]))
 
 
-def _face(face: dict) -> dict:
+def face_row(face: dict) -> dict:
+    """A face observation item as the ingest writes it: with its face_id, its vector as floats."""
     out = {"score": None, "embedding": None, **face, "face_id": face_id(face)}
     if out["embedding"] is not None:
         out["embedding"] = [float(x) for x in out["embedding"]]  # the vector index takes only float lists

@@ -284,3 +284,20 @@ def test_faces_link_ads_that_share_nothing_else(site, graph):
     Image.new("RGB", (400, 300), "white").save(blank)
     none = subprocess.run([ADGRAPH, "faces", "search", str(blank)], capture_output=True, text=True, env=env)
     assert none.returncode == 1 and "no face was found" in none.stderr
+
+
+def test_faces_index_works_through_a_backlog_and_resumes(site, graph):
+    assert site.crawl().returncode == 0  # faces off: images stored, no face looked for
+    assert scalar(graph, "MATCH (f:Face) RETURN count(f)") == 0
+    env = {**os.environ, "ADGRAPH_DATA_DIR": str(site.data_dir)}
+    run = subprocess.run([ADGRAPH, "faces", "index", "--batch", "16"], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    truth = site.truth()
+    with_face = {ad_id for ad_id in _live(truth, 0) if _ads(truth)[ad_id]["face"]}
+    found = {r["id"] for r in graph.execute_query(
+        "MATCH (a:Ad)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(:Face) RETURN DISTINCT a.site_ad_id AS id").records}
+    assert found == with_face
+    assert scalar(graph, "MATCH ()-[s:SAME_FACE]->() RETURN count(s)") > 0
+    assert "faces found" in run.stderr and "100%" in run.stderr  # the progress bar ran to the end
+    again = subprocess.run([ADGRAPH, "faces", "index"], capture_output=True, text=True, env=env)
+    assert again.returncode == 0 and "every stored image has been looked at" in again.stderr

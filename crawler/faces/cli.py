@@ -55,3 +55,65 @@ def search(photo: Path, top_k: int, number: int | None, as_json: bool) -> None:
                         for ad in result["ads"]) or "no ad"
         click.echo(f"{rank:>3}. similarity {result['similarity']:.3f} ({mark} threshold)  seen "
                    f"{result['first_seen']} .. {result['last_seen']}  image {result['image']['sha256'][:12]}  ads: {ads}")
+
+
+@faces.command()
+@click.option("--batch", default=32, show_default=True, type=click.IntRange(1, 1000),
+              help="Images looked at between two writes to the graph.")
+def index(batch: int) -> None:
+    """Find the faces in every stored image not looked at yet (a backlog, or images crawled with
+    faces off), link the same faces, with a progress bar. Stopped, it resumes where it was: each
+    image looked at is recorded in <data>/faces/indexed-<engine>.txt."""
+    from crawler.faces.dlib_engine import DEFAULT_THRESHOLD, DlibEngine
+    from crawler.faces.engine import FaceInputError, crop_thumbnail
+    from crawler.files import write_once
+    from crawler.observations import utc_now
+    from graph.config import load_settings
+    from graph.driver import open_driver
+    from graph.faces import add_faces, images_on_disk, link_same_faces
+    from graph.records import face_id
+    from tqdm import tqdm
+
+    settings = load_settings()
+    if settings.face_engine != "dlib":
+        raise click.ClickException(f"indexing from the command line needs the dlib engine "
+                                   f"(ADGRAPH_FACE_ENGINE is {settings.face_engine!r})")
+    engine = DlibEngine()
+    done_file = settings.data_dir / "faces" / f"indexed-{engine.name}.txt"
+    done_file.parent.mkdir(parents=True, exist_ok=True)
+    done = set(done_file.read_text().split()) if done_file.exists() else set()
+    found_total = linked = missing = 0
+    with open_driver(settings) as driver:
+        todo = [(sha, path) for sha, path in images_on_disk(driver) if sha not in done]
+        if not todo:
+            click.echo("every stored image has been looked at", err=True)
+            return
+        pool = engine.executor(2)
+        try:
+            with tqdm(total=len(todo), unit="image", desc="faces") as bar, done_file.open("a") as record:
+                for start in range(0, len(todo), batch):
+                    chunk = [(sha, settings.data_dir / path) for sha, path in todo[start:start + batch]]
+                    present = [(sha, path) for sha, path in chunk if path.exists()]
+                    missing += len(chunk) - len(present)
+                    datas = [path.read_bytes() for _, path in present]
+                    results = engine.detect_many(datas, executor=pool)
+                    faces = []
+                    for (sha, _), data, result in zip(present, datas, results, strict=True):
+                        if isinstance(result, FaceInputError):
+                            continue
+                        for face in result:
+                            item = face.observation(sha)
+                            faces.append(item)
+                            write_once(settings.data_dir / "faces" / face_id(item)[:2] / f"{face_id(item)}.jpg",
+                                        crop_thumbnail(data, face.box))
+                    add_faces(driver, faces, utc_now())
+                    linked += link_same_faces(driver, [face_id(f) for f in faces], DEFAULT_THRESHOLD)
+                    found_total += len(faces)
+                    record.write("".join(f"{sha}\n" for sha, _ in chunk))
+                    record.flush()
+                    bar.update(len(chunk))
+                    bar.set_postfix(faces=found_total)
+        finally:
+            pool.shutdown(cancel_futures=True)
+    click.echo(f"{len(todo)} images looked at, {found_total} faces found, {linked} SAME_FACE links made"
+               + (f", {missing} image files missing from {settings.data_dir}" if missing else ""), err=True)

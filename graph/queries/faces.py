@@ -69,3 +69,10 @@ UNWIND $rows AS r
 MATCH (f:Face {face_id: r.face_id})
 WITH f, r.similarity AS similarity
 """ + _face_result
+
+# Images stored on disk, for `adgraph faces index` to look at those it has not looked at yet.
+IMAGES_ON_DISK = """
+MATCH (i:Image) WHERE i.path IS NOT NULL
+RETURN i.sha256 AS sha256, i.path AS path
+ORDER BY i.sha256
+"""
