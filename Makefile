@@ -23,10 +23,14 @@ demo: install launcher
 	@$(BIN)/python -c "import urllib.request as u; u.urlopen(u.Request('$(DEMO_URL)/_admin/advance', method='POST'))"
 	@echo "Crawl 2: the site moved on a cycle (new, edited and removed ads)"
 	$(BIN)/adgraph crawl crawler/sites/demo.yaml
+	@# Faces in any image stored before faces were looked for (nothing to do on a fresh machine).
+	$(BIN)/adgraph faces index
 	@$(BIN)/adgraph db status
 	@echo
 	@echo "The demo site ($(DEMO_URL)/ads) is crawled into the graph. Try:"
 	@echo "  $(BIN)/adgraph cypher 'MATCH (p:Phone)<-[:HAS_PHONE]-(a:Ad) RETURN p.e164 AS phone, count(a) AS ads ORDER BY ads DESC LIMIT 5'"
+	@$(BIN)/python -c "from PIL import Image; from skimage.data import astronaut; Image.fromarray(astronaut()).save('$(DEMO_DIR)/astronaut.png')"
+	@echo "  $(BIN)/adgraph faces search $(DEMO_DIR)/astronaut.png --face 1   # FaceSearch: the ads that show this face"
 	@echo "  $(BIN)/adgraph crawl crawler/sites/demo.yaml --every 2     # keep crawling (Ctrl-C stops cleanly)"
 	@echo "Stop everything with: make stop"
 
