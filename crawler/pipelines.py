@@ -27,6 +27,7 @@ from crawler.archive import EvidenceArchive
 from crawler.extract import extract
 from crawler.files import write_once
 from crawler.faces.engine import FaceInputError, crop_thumbnail, load_engine
+from crawler.faces.ledger import LookedAt
 from crawler.images import ImageRejected, image_extension, inspect_image
 from crawler.items import AdGone, AdNotModified, AdPage
 from graph.records import face_id
@@ -161,6 +162,7 @@ class FacesPipeline(_CyclePipeline):
         site, name = self.cycle.site, self.cycle.face_engine
         if name == "off" or not (site.faces and site.images):
             return
+        self.looked_at = LookedAt(self.cycle.data_dir, name)
         if name == "dlib":
             self.engine = load_engine("dlib")
             self.pool = self.engine.executor(self.WORKERS)
@@ -203,6 +205,7 @@ class FacesPipeline(_CyclePipeline):
             await asyncio.to_thread(self._keep_thumbnails, data, faces)
             self.stats.inc_value("adgraph/faces", len(faces))
         self.cycle.state.record_image_faces(sha256, self.key, faces)
+        self.looked_at.add([sha256])
         return faces
 
     def _keep_thumbnails(self, data: bytes, faces: list[dict]) -> None:

@@ -284,6 +284,9 @@ def test_faces_link_ads_that_share_nothing_else(site, graph):
     Image.new("RGB", (400, 300), "white").save(blank)
     none = subprocess.run([ADGRAPH, "faces", "search", str(blank)], capture_output=True, text=True, env=env)
     assert none.returncode == 1 and "no face was found" in none.stderr
+    # The crawl recorded every image it looked at: no backlog is left for `faces index`.
+    backlog = subprocess.run([ADGRAPH, "faces", "index"], capture_output=True, text=True, env=env)
+    assert backlog.returncode == 0 and "every stored image has been looked at" in backlog.stderr
 
 
 def test_faces_index_works_through_a_backlog_and_resumes(site, graph):

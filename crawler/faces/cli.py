@@ -66,6 +66,7 @@ def index(batch: int) -> None:
     image looked at is recorded in <data>/faces/indexed-<engine>.txt."""
     from crawler.faces.dlib_engine import DEFAULT_THRESHOLD, DlibEngine
     from crawler.faces.engine import FaceInputError, crop_thumbnail
+    from crawler.faces.ledger import LookedAt
     from crawler.files import write_once
     from crawler.observations import utc_now
     from graph.config import load_settings
@@ -79,9 +80,8 @@ def index(batch: int) -> None:
         raise click.ClickException(f"indexing from the command line needs the dlib engine "
                                    f"(ADGRAPH_FACE_ENGINE is {settings.face_engine!r})")
     engine = DlibEngine()
-    done_file = settings.data_dir / "faces" / f"indexed-{engine.name}.txt"
-    done_file.parent.mkdir(parents=True, exist_ok=True)
-    done = set(done_file.read_text().split()) if done_file.exists() else set()
+    ledger = LookedAt(settings.data_dir, engine.name)
+    done = ledger.read()
     found_total = linked = missing = 0
     with open_driver(settings) as driver:
         todo = [(sha, path) for sha, path in images_on_disk(driver) if sha not in done]
@@ -90,7 +90,7 @@ def index(batch: int) -> None:
             return
         pool = engine.executor(2)
         try:
-            with tqdm(total=len(todo), unit="image", desc="faces") as bar, done_file.open("a") as record:
+            with tqdm(total=len(todo), unit="image", desc="faces") as bar:
                 for start in range(0, len(todo), batch):
                     chunk = [(sha, settings.data_dir / path) for sha, path in todo[start:start + batch]]
                     present = [(sha, path) for sha, path in chunk if path.exists()]
@@ -109,8 +109,7 @@ def index(batch: int) -> None:
                     add_faces(driver, faces, utc_now())
                     linked += link_same_faces(driver, [face_id(f) for f in faces], DEFAULT_THRESHOLD)
                     found_total += len(faces)
-                    record.write("".join(f"{sha}\n" for sha, _ in chunk))
-                    record.flush()
+                    ledger.add(sha for sha, _ in chunk)
                     bar.update(len(chunk))
                     bar.set_postfix(faces=found_total)
         finally:
