@@ -31,7 +31,7 @@ def test_defaults_put_the_guard_first_and_pipelines_in_order():
     assert defaults["DOWNLOADER_MIDDLEWARES"]["crawler.safety.AddressGuardMiddleware"] < 100
     order = sorted(defaults["ITEM_PIPELINES"], key=defaults["ITEM_PIPELINES"].get)
     assert [name.rsplit(".", 1)[1] for name in order] == [
-        "ArchivePipeline", "ChangePipeline", "ExtractPipeline", "EvidenceImagesPipeline", "GraphPipeline"]
+        "ArchivePipeline", "ChangePipeline", "ExtractPipeline", "EvidenceImagesPipeline", "FacesPipeline", "GraphPipeline"]
     assert defaults["COOKIES_ENABLED"] is False
 
 
