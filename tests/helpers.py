@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import socket
 import subprocess
 import sys
@@ -62,3 +63,16 @@ def scalar(driver, query: str, **params):
 def adgraph(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
     """Run the installed `adgraph` command with the test session's environment."""
     return subprocess.run([ADGRAPH, *args], capture_output=True, text=True, input=input, timeout=600)
+
+
+def picture(seed: int = 1, size=(640, 480)):
+    """A fictional picture with no face: overlapping coloured discs on a coloured ground, different for every seed."""
+    from PIL import Image, ImageDraw
+
+    rng = random.Random(seed)
+    im = Image.new("RGB", size, tuple(rng.randrange(256) for _ in range(3)))
+    draw = ImageDraw.Draw(im)
+    for _ in range(12):
+        x, y, r = rng.randrange(size[0]), rng.randrange(size[1]), rng.randrange(30, 160)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
+    return im

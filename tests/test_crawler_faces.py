@@ -8,20 +8,19 @@ copied into the project, and the tests that need them skip when the folder is ab
 import hashlib
 import io
 import math
-import random
 import struct
 import zlib
 
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
-from PIL import ExifTags, Image, ImageDraw
+from PIL import ExifTags, Image
 
 from crawler.faces import DetectedFace, FaceEngine, FaceInputError, choose_face, crop_thumbnail, load_engine
 from crawler.faces.dlib_engine import DEFAULT_THRESHOLD, MODEL, DlibEngine
 from crawler.faces.rekognition import RekognitionEngine
 from graph.records import face_id
-from helpers import SHARED
+from helpers import SHARED, picture
 
 FACES = SHARED / "data" / "faces"
 needs_faces = pytest.mark.skipif(not FACES.is_dir(), reason=f"the shared face photos are not here ({FACES}): "
@@ -36,17 +35,6 @@ def photo(relative: str) -> bytes:
 def engine() -> DlibEngine:
     """One engine for the session: its models load once, on first use."""
     return load_engine("dlib")
-
-
-def picture(seed: int = 1, size=(640, 480)) -> Image.Image:
-    """A fictional picture with no face: coloured discs on a coloured ground."""
-    rng = random.Random(seed)
-    im = Image.new("RGB", size, tuple(rng.randrange(256) for _ in range(3)))
-    draw = ImageDraw.Draw(im)
-    for _ in range(12):
-        x, y, r = rng.randrange(size[0]), rng.randrange(size[1]), rng.randrange(30, 160)
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
-    return im
 
 
 def encode(im: Image.Image, fmt: str = "JPEG", **options) -> bytes:

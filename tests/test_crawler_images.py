@@ -9,20 +9,10 @@ import zlib
 
 import imagehash
 import pytest
-from PIL import ExifTags, Image, ImageDraw
+from PIL import ExifTags, Image
 
 from crawler.images import ImageFacts, ImageRejected, image_extension, inspect_image
-
-
-def picture(seed: int, size=(640, 480)) -> Image.Image:
-    """A fictional 'photo': overlapping coloured discs on a coloured ground, different for every seed."""
-    rng = random.Random(seed)
-    im = Image.new("RGB", size, tuple(rng.randrange(256) for _ in range(3)))
-    draw = ImageDraw.Draw(im)
-    for _ in range(12):
-        x, y, r = rng.randrange(size[0]), rng.randrange(size[1]), rng.randrange(30, 160)
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
-    return im
+from helpers import picture
 
 
 def encode(im: Image.Image, fmt: str, **options) -> bytes:
