@@ -1,0 +1,192 @@
+"""The web app's foundation, through Flask's test client on the real app and the real Neo4j:
+login, roles, CSRF, the audit chain, FaceSearch over the API, and `adgraph serve`."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import os
+import re
+import sqlite3
+import subprocess
+import time
+import urllib.request
+
+import pytest
+from PIL import Image
+
+from api import accounts, audit, store
+from api.app import create_app
+from graph.ingest import write_batch
+from graph.records import normalize
+
+from helpers import ADGRAPH, free_port, observation, picture
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app(neo4j_settings, tmp_path):
+    settings = dataclasses.replace(neo4j_settings, data_dir=tmp_path)
+    app = create_app(settings)
+    accounts.add_user(app.extensions["adgraph_db"], "ana", "analyst", PASSWORD)
+    yield app
+    if "adgraph_driver" in app.extensions:
+        app.extensions["adgraph_driver"].close()
+
+
+def token(client, path="/login") -> str:
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def login(client, name="ana", password=PASSWORD, **extra):
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": token(client), **extra})
+
+
+def test_nothing_without_login(app):
+    client = app.test_client()
+    page = client.get("/")
+    assert page.status_code == 302 and page.headers["Location"].startswith("/login")
+    api = client.post("/api/faces/search")
+    assert api.status_code == 401 and api.get_json() == {"error": "log in first"}
+
+
+def test_login_with_the_right_password_only(app):
+    client = app.test_client()
+    wrong = login(client, password="not the password")
+    assert wrong.status_code == 401 and "Wrong name or password." in wrong.get_data(as_text=True)
+    unknown = login(client, name="nobody")
+    assert unknown.status_code == 401
+    ok = login(client)
+    assert ok.status_code == 302 and ok.headers["Location"] == "/"
+    home = client.get("/")
+    assert home.status_code == 200 and "ana (analyst)" in home.get_data(as_text=True)
+    cookie = ok.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "default-src 'self'" in home.headers["Content-Security-Policy"]
+
+
+def test_posts_without_the_csrf_token_are_refused(app):
+    client = app.test_client()
+    refused = client.post("/login", data={"name": "ana", "password": PASSWORD})
+    assert refused.status_code == 400 and "CSRF" in refused.get_data(as_text=True)
+    assert login(client).status_code == 302
+    api = client.post("/api/faces/search", data={"photo": (io.BytesIO(b"x"), "x.jpg")})
+    assert api.status_code == 400 and "CSRF" in api.get_json()["error"]
+
+
+def test_logins_are_rate_limited(app):
+    client = app.test_client()
+    for _ in range(5):
+        assert login(client, password="guess").status_code == 401
+    assert login(client).status_code == 429  # even the right password, for a while
+
+
+def test_login_never_redirects_off_the_site(app):
+    client = app.test_client()
+    response = client.post("/login?next=//evil.example/x", data={"name": "ana", "password": PASSWORD,
+                                                                "csrf_token": token(client)})
+    assert response.headers["Location"] == "/"
+
+
+def test_audit_chain_verifies_and_shows_tampering(app, tmp_path):
+    db = app.extensions["adgraph_db"]
+    for n in range(3):
+        audit.record(db, "ana", "search", {"q": f"+1312555010{n}"}, n)
+    assert audit.verify(db) == (3, None, "")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE audit SET user = 'someone else' WHERE id = 2")
+    env = {**os.environ, "ADGRAPH_DATA_DIR": str(tmp_path)}
+    ok = subprocess.run([ADGRAPH, "audit", "verify"], capture_output=True, text=True, env=env)
+    assert ok.returncode == 0 and "3 entries, chain intact" in ok.stdout
+    # Someone with the file (not the product) drops the guard and rewrites entry 2.
+    db.execute("DROP TRIGGER audit_no_update")
+    db.execute("""UPDATE audit SET params = '{"q": "+13125550199"}' WHERE id = 2""")
+    assert audit.verify(db) == (1, 2, "its content does not match its hash: it was altered")
+    bad = subprocess.run([ADGRAPH, "audit", "verify"], capture_output=True, text=True, env=env)
+    assert bad.returncode == 1 and "does not verify at entry 2" in bad.stderr
+
+
+def test_user_add_from_the_command_line(tmp_path):
+    env = {**os.environ, "ADGRAPH_DATA_DIR": str(tmp_path)}
+
+    def add(*args, password=PASSWORD):
+        return subprocess.run([ADGRAPH, "user", "add", *args, "--password-stdin"], input=password + "\n",
+                              capture_output=True, text=True, env=env)
+
+    assert add("boss", "--role", "admin").returncode == 0
+    assert "already an account" in add("boss", "--role", "admin").stderr
+    assert "at least 12 characters" in add("shorty", "--role", "analyst", password="short").stderr
+    assert "'god' is not one of" in add("x", "--role", "god").stderr
+    db = store.connect(tmp_path)
+    assert accounts.authenticate(db, "boss", PASSWORD) == accounts.User("boss", "admin")
+    assert PASSWORD not in (tmp_path / "app" / "app.sqlite3").read_bytes().decode("latin-1")  # only the hash
+
+
+def test_face_search_over_the_api(app, graph):
+    from skimage.data import astronaut
+
+    from crawler.faces.engine import load_engine
+
+    photo = io.BytesIO()
+    Image.fromarray(astronaut()).save(photo, "JPEG", quality=90)
+    data = photo.getvalue()
+    sha = hashlib.sha256(data).hexdigest()
+    face = load_engine("dlib").detect(data)[0]
+    write_batch(graph, [normalize(observation(images=[{"sha256": sha, "phash": "c3c3c3c3c3c3c3c3"}],
+                                              faces=[face.observation(sha)]))])
+    client = app.test_client()
+    login(client)
+    csrf = {"X-CSRFToken": token(client, "/")}
+    several = client.post("/api/faces/search", headers=csrf, data={"photo": (io.BytesIO(data), "a.jpg")})
+    assert several.status_code == 400 and len(several.get_json()["faces"]) >= 2  # it says which faces there are
+    found = client.post("/api/faces/search", headers=csrf, data={"photo": (io.BytesIO(data), "a.jpg"), "face": "1"})
+    body = found.get_json()
+    assert found.status_code == 200, body
+    assert body["threshold"] == 0.92 and body["candidates"][0]["above_threshold"]
+    assert body["candidates"][0]["ads"][0]["site_ad_id"] == "1001"
+    blank = io.BytesIO()
+    picture(5).save(blank, "PNG")
+    none = client.post("/api/faces/search", headers=csrf, data={"photo": (io.BytesIO(blank.getvalue()), "b.png")})
+    assert none.status_code == 400 and "no face was found" in none.get_json()["error"]
+    junk = client.post("/api/faces/search", headers=csrf, data={"photo": (io.BytesIO(b"<html>"), "c.jpg")})
+    assert junk.status_code == 400 and "not an image" in junk.get_json()["error"]
+    entries = audit.entries(app.extensions["adgraph_db"], newest_first=False)
+    assert [e.action for e in entries] == ["faces.search"] * 4 and entries[1].result_size == len(body["candidates"])
+    assert all(e.user == "ana" for e in entries)
+
+
+def test_serve_runs_under_a_production_server(neo4j_settings, tmp_path):
+    port = free_port()
+    env = {**os.environ, "ADGRAPH_DATA_DIR": str(tmp_path)}
+    server = subprocess.Popen([ADGRAPH, "serve", "--port", str(port)], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2) as response:
+                    assert response.status == 200 and response.headers["Server"] == "adgraph"
+                    break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, "adgraph serve did not answer"
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert "create the first with `adgraph user add NAME --role admin`" in stderr
+
+
+def test_auditors_read_the_audit_log_and_analysts_do_not(app):
+    db = app.extensions["adgraph_db"]
+    accounts.add_user(db, "aud", "auditor", PASSWORD)
+    audit.record(db, "ana", "search", {"q": "<script>alert(1)</script>"}, 2)
+    analyst = app.test_client()
+    login(analyst)
+    assert analyst.get("/audit").status_code == 403
+    auditor = app.test_client()
+    login(auditor, name="aud")
+    page = auditor.get("/audit").get_data(as_text=True)
+    assert "The chain verifies: 1 entries" in page and "ana" in page
+    assert "<script>alert(1)</script>" not in page  # parameters come from users: escaped
