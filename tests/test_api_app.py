@@ -190,3 +190,39 @@ def test_auditors_read_the_audit_log_and_analysts_do_not(app):
     page = auditor.get("/audit").get_data(as_text=True)
     assert "The chain verifies: 1 entries" in page and "ana" in page
     assert "<script>alert(1)</script>" not in page  # parameters come from users: escaped
+
+
+def test_search_understands_what_it_is_given(app, graph):
+    write_batch(graph, [normalize(o) for o in (
+        observation(site_ad_id="1"),
+        observation(site_ad_id="2", title="Sweet <b>", body="<script>alert(1)</script> new in town, call me",
+                    raw_sha256="1" * 64, phones=[{"e164": "+13125550147", "raw": "312 five5five 0147"}]),
+        observation(site_ad_id="3", title="Elsewhere", body="Houston girl", raw_sha256="2" * 64, phones=[], emails=[],
+                    locations=[{"location_id": "geonames:4699066", "name": "Houston", "region": "TX",
+                                "country": "US", "lat": 29.76328, "lon": -95.36327}]),
+    )])
+    client = app.test_client()
+    login(client)
+
+    def search(q):
+        response = client.get("/api/search", query_string={"q": q})
+        return response.status_code, response.get_json()
+
+    status, phone = search("312.555.0147")  # written differently from both ads
+    assert status == 200 and phone["query"]["kind"] == "phone" and phone["total"] == 2
+    assert {tuple(ad["matched"]) for ad in phone["ads"]} == {("(312) five5five-0147",), ("312 five5five 0147",)}
+    assert search("contact at example dot org")[1]["total"] == 2
+    near = search("near Chicago, IL within 10 km")[1]
+    assert near["query"]["kind"] == "place" and {ad["site_ad_id"] for ad in near["ads"]} == {"1", "2"}
+    assert {ad["site_ad_id"] for ad in search("near Houston, TX")[1]["ads"]} == {"3"}
+    text = search("new in town")[1]
+    assert text["query"]["kind"] == "text" and {ad["site_ad_id"] for ad in text["ads"]} >= {"1", "2"}
+    assert any(hit for ad in text["ads"] for _, hit in ad["snippet"])
+    status, bad = search("312")
+    assert status == 400 and "not a phone number" in bad["error"]
+    page = client.get("/search", query_string={"q": "alert"}).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page  # ad text is escaped
+    assert "Sweet &lt;b&gt;" in page
+    entries = audit.entries(app.extensions["adgraph_db"], newest_first=False)
+    assert [e.params.get("kind", "refused") for e in entries if e.action == "search"] == [
+        "phone", "email", "place", "place", "text", "refused", "text"]
