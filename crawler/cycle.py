@@ -79,6 +79,7 @@ class GraphSink:
         from graph.model import apply_schema
         from graph.faces import link_same_faces
         from graph.neardup import link_near_duplicates, load_index
+        from graph.networks import assign_networks
         from crawler.faces.dlib_engine import DEFAULT_THRESHOLD as FACE_THRESHOLD
 
         if self.driver is None:
@@ -96,6 +97,8 @@ class GraphSink:
         faces = sorted({f["face_id"] for o in batch if not o["removed"] for f in o["faces"] if f.get("embedding")})
         if faces:
             link_same_faces(self.driver, faces, FACE_THRESHOLD)
+        # Last, once every link of the batch is in: the ads' networks, joined or merged.
+        assign_networks(self.driver, [(o["site"], o["site_ad_id"]) for o in batch if not o["removed"]])
 
     def close(self) -> None:
         if self.driver is not None:

@@ -245,3 +245,70 @@ def sample(ads: int, seed: int, edits: float, removals: float, output: Path | No
     finally:
         if output:
             out.close()
+
+
+@click.group()
+def networks() -> None:
+    """Networks of ads joined by shared phones, emails, handles, images and faces."""
+
+
+def _ad_key(text: str) -> tuple[str, str]:
+    site, sep, ad_id = text.partition("/")
+    if not sep or not site or not ad_id:
+        raise click.BadParameter(f"{text!r}: give an ad as SITE/AD_ID, e.g. demo/48123")
+    return site, ad_id
+
+
+@networks.command("why")
+@click.argument("first")
+@click.argument("second")
+def networks_why(first: str, second: str) -> None:
+    """The chain of shared evidence that puts ad FIRST and ad SECOND (SITE/AD_ID) in one network."""
+    from graph.networks import why_linked
+
+    with connect(settings_from_env()) as driver:
+        chain = why_linked(driver, _ad_key(first), _ad_key(second))
+    if chain is None:
+        raise click.ClickException(f"{first} and {second} are not joined by any evidence")
+    click.echo(" -> ".join(f"{step['labels'][0]} {step['key']}" for step in chain))
+
+
+@networks.command("hubs")
+@click.option("--min-ads", default=None, type=click.IntRange(min=1), help="Ads above which an identifier is a hub.")
+def networks_hubs(min_ads: int | None) -> None:
+    """Identifiers shared by too many ads to be evidence (they join nothing), most shared first."""
+    from graph.networks import HUB_ADS, hubs
+
+    with connect(settings_from_env()) as driver:
+        for row in hubs(driver, min_ads or HUB_ADS):
+            click.echo(json.dumps(row))
+
+
+@networks.command("ignore")
+@click.argument("identifier")
+@click.option("--undo", is_flag=True, help="Count it as evidence again.")
+def networks_ignore(identifier: str, undo: bool) -> None:
+    """Mark IDENTIFIER (E.164 phone, email, platform:handle, image SHA-256 or face id) as no evidence of
+    a link (a site's own number, a footer address); takes effect for networks at the next rebuild."""
+    from graph.networks import set_ignored
+
+    with connect(settings_from_env()) as driver:
+        label = set_ignored(driver, identifier, not undo)
+    if label is None:
+        raise click.ClickException(f"no phone, email, handle, image or face {identifier!r} in the graph")
+    click.echo(f"{label} {identifier} {'counts as evidence again' if undo else 'ignored for linking'}; "
+               "run `adgraph networks rebuild` to apply it to existing networks", err=True)
+
+
+@networks.command("rebuild")
+def networks_rebuild() -> None:
+    """Recompute every ad's network from scratch, with a progress bar."""
+    from graph.networks import rebuild
+
+    with connect(settings_from_env()) as driver:
+        total = driver.execute_query("MATCH (a:Ad) RETURN count(a) AS n").records[0]["n"]
+        with tqdm(total=total, unit="ad", desc="networks", file=sys.stderr) as bar:
+            rebuild(driver, progress=bar.update)
+        count = driver.execute_query("MATCH (a:Ad) RETURN count(DISTINCT a.network_id) AS n").records[0]["n"]
+    click.echo(f"{total} ads in {count} networks", err=True)
+

@@ -28,4 +28,7 @@ def open_driver(settings: Settings) -> neo4j.Driver:
         connection_acquisition_timeout=60.0,
         max_transaction_retry_time=60.0,
         user_agent="adgraph",
+        # Optional properties (ignored, removed_at…) that no node has yet make Neo4j warn on every query;
+        # the warnings are not for the people using adgraph. Errors still raise.
+        notifications_min_severity="OFF",
     )

@@ -72,6 +72,7 @@ def index(batch: int) -> None:
     from graph.config import load_settings
     from graph.driver import open_driver
     from graph.faces import add_faces, images_on_disk, link_same_faces
+    from graph.networks import ads_with_images, assign_networks
     from graph.records import face_id
     from tqdm import tqdm
 
@@ -108,6 +109,8 @@ def index(batch: int) -> None:
                                         crop_thumbnail(data, face.box))
                     add_faces(driver, faces, utc_now())
                     linked += link_same_faces(driver, [face_id(f) for f in faces], DEFAULT_THRESHOLD)
+                    if faces:  # a face shared with other ads joins their networks
+                        assign_networks(driver, ads_with_images(driver, sorted({f["image_sha256"] for f in faces})))
                     found_total += len(faces)
                     ledger.add(sha for sha, _ in chunk)
                     bar.update(len(chunk))

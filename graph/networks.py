@@ -1,0 +1,108 @@
+"""Networks of ads, kept up to date as ads arrive: each ad carries a network_id, shared by every
+ad it is joined to, directly or through any path, by a phone, email, handle, image (identical or
+near-duplicate) or face. Incremental: a batch of ads is joined to its neighbours' networks, merging
+them when it bridges two; nothing is recomputed for the rest of the graph.
+
+Identifiers linked to more than HUB_ADS ads (a site's own number, a stock photo) or marked ignored
+by an admin join nothing. Networks an identifier joined before it became a hub or was ignored stay
+joined until `rebuild` (adgraph networks rebuild)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Iterable
+
+import neo4j
+
+from graph.queries import networks as q
+
+HUB_ADS = 200
+
+
+def network_id(site: str, site_ad_id: str) -> str:
+    """A new network's id, from the ad that founds it (stable: the same ad founds the same id)."""
+    return "n" + hashlib.sha256(f"{site}\x1f{site_ad_id}".encode()).hexdigest()[:16]
+
+
+def assign_networks(driver: neo4j.Driver, ads: Iterable[tuple[str, str]], hub: int = HUB_ADS) -> int:
+    """Give these ads (site, site_ad_id), and any ad next to them without one, their network id,
+    merging networks they bridge. Returns how many networks were merged into others."""
+    keys = sorted({(site, ad_id) for site, ad_id in ads})
+    if not keys:
+        return 0
+
+    def work(tx: neo4j.ManagedTransaction) -> int:
+        rows = tx.run(q.NEIGHBOURS, ads=[{"site": s, "site_ad_id": i} for s, i in keys], hub=hub).data()
+        parent: dict[tuple, tuple] = {}
+
+        def find(x: tuple) -> tuple:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def union(x: tuple, y: tuple) -> None:
+            parent[find(x)] = find(y)
+
+        for row in rows:
+            me = ("ad", row["site"], row["site_ad_id"])
+            find(me)
+            if row["network_id"]:
+                union(me, ("net", row["network_id"]))
+            for other in row["neighbours"]:
+                union(me, ("net", other["network_id"]) if other["network_id"]
+                      else ("ad", other["site"], other["site_ad_id"]))
+        groups: dict[tuple, list[tuple]] = {}
+        for node in list(parent):
+            groups.setdefault(find(node), []).append(node)
+        merged = 0
+        for members in groups.values():
+            nets = sorted(node[1] for node in members if node[0] == "net")
+            ads_here = sorted(node[1:] for node in members if node[0] == "ad")
+            chosen = nets[0] if nets else network_id(*ads_here[0])
+            if ads_here:
+                tx.run(q.SET_NETWORK, ads=[{"site": s, "site_ad_id": i} for s, i in ads_here], network_id=chosen)
+            if len(nets) > 1:
+                tx.run(q.MERGE_NETWORKS, old=nets[1:], network_id=chosen).consume()
+                merged += len(nets) - 1
+        return merged
+
+    with driver.session() as session:
+        return session.execute_write(work)
+
+
+def ads_with_images(driver: neo4j.Driver, sha256s: list[str]) -> list[tuple[str, str]]:
+    records = driver.execute_query(q.ADS_WITH_IMAGES, sha256s=sha256s, routing_=neo4j.RoutingControl.READ).records
+    return [(r["site"], r["site_ad_id"]) for r in records]
+
+
+def rebuild(driver: neo4j.Driver, hub: int = HUB_ADS, batch: int = 1000, progress=lambda n: None) -> int:
+    """Every network from scratch (after marking identifiers ignored, or changing the hub size).
+    Returns the number of ads."""
+    with driver.session() as session:  # CALL … IN TRANSACTIONS needs an auto-commit transaction
+        session.run(q.CLEAR_NETWORKS).consume()
+    ads = [(r["site"], r["site_ad_id"]) for r in driver.execute_query(q.ALL_ADS).records]
+    for start in range(0, len(ads), batch):
+        assign_networks(driver, ads[start:start + batch], hub)
+        progress(min(batch, len(ads) - start))
+    return len(ads)
+
+
+def why_linked(driver: neo4j.Driver, a: tuple[str, str], b: tuple[str, str]) -> list[dict] | None:
+    """The shortest chain of shared evidence from ad a to ad b, or None when there is none."""
+    records = driver.execute_query(q.WHY_LINKED, a={"site": a[0], "site_ad_id": a[1]},
+                                   b={"site": b[0], "site_ad_id": b[1]}, routing_=neo4j.RoutingControl.READ).records
+    return records[0]["chain"] if records else None
+
+
+def set_ignored(driver: neo4j.Driver, key: str, ignored: bool = True) -> str | None:
+    """Mark an identifier (E.164, email, platform:handle, image SHA-256, face id) as not evidence of
+    a link, or undo it. Returns its label, or None when there is no such identifier."""
+    records = driver.execute_query(q.SET_IGNORED, key=key, ignored=ignored).records
+    return records[0]["label"] if records else None
+
+
+def hubs(driver: neo4j.Driver, hub: int = HUB_ADS, limit: int = 100) -> list[dict]:
+    return [r.data() for r in driver.execute_query(q.HUBS, hub=hub, limit=limit,
+                                                  routing_=neo4j.RoutingControl.READ).records]

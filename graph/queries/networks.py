@@ -1,0 +1,76 @@
+"""Cypher of networks: ads joined, directly or through any path, by a shared phone, email, handle,
+image (identical or near-duplicate) or face. Identifiers shared by too many ads to be evidence
+(hubs) or marked ignored by an admin join nothing."""
+
+# The ads one hop of evidence away from each given ad, with their network ids.
+# $hub: an identifier linked to more ads than this is a hub.
+NEIGHBOURS = """
+UNWIND $ads AS key
+MATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})
+OPTIONAL CALL (a) {
+  MATCH (a)-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]->(x)
+  WHERE NOT coalesce(x.ignored, false) AND COUNT { (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(:Ad) } <= $hub
+  MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(b:Ad)
+  RETURN b
+  UNION
+  MATCH (a)-[:HAS_IMAGE]->(i:Image)-[:NEAR_DUPLICATE]-(j:Image)<-[:HAS_IMAGE]-(b:Ad)
+  WHERE NOT coalesce(i.ignored, false) AND NOT coalesce(j.ignored, false)
+  RETURN b
+  UNION
+  MATCH (a)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(f:Face)-[:SAME_FACE]-(:Face)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(b:Ad)
+  WHERE NOT coalesce(f.ignored, false)
+  RETURN b
+}
+WITH key, a, collect(DISTINCT b) AS others
+RETURN key.site AS site, key.site_ad_id AS site_ad_id, a.network_id AS network_id,
+       [b IN others WHERE b <> a | {site: b.site, site_ad_id: b.site_ad_id, network_id: b.network_id}] AS neighbours
+"""
+
+SET_NETWORK = """
+UNWIND $ads AS key
+MATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})
+SET a.network_id = $network_id
+"""
+
+MERGE_NETWORKS = """
+MATCH (a:Ad) WHERE a.network_id IN $old
+SET a.network_id = $network_id
+RETURN count(a) AS moved
+"""
+
+CLEAR_NETWORKS = """
+MATCH (a:Ad) WHERE a.network_id IS NOT NULL
+CALL (a) { SET a.network_id = null } IN TRANSACTIONS OF 10000 ROWS
+"""
+
+ALL_ADS = "MATCH (a:Ad) RETURN a.site AS site, a.site_ad_id AS site_ad_id ORDER BY a.first_seen, site, site_ad_id"
+
+# Why two ads are in one network: the shortest chain of shared evidence, hubs and ignored left out.
+WHY_LINKED = """
+MATCH (a:Ad {site: $a.site, site_ad_id: $a.site_ad_id}), (b:Ad {site: $b.site, site_ad_id: $b.site_ad_id})
+MATCH p = shortestPath((a)-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE|NEAR_DUPLICATE|HAS_FACE|SAME_FACE*..24]-(b))
+WHERE all(n IN nodes(p)[1..-1] WHERE NOT n:Ad OR n.network_id = a.network_id)
+  AND all(n IN nodes(p) WHERE NOT coalesce(n.ignored, false))
+RETURN [n IN nodes(p) | {labels: labels(n), key: coalesce(n.e164, n.address, n.handle_id, n.sha256, n.face_id,
+        n.site + '/' + n.site_ad_id)}] AS chain
+"""
+
+SET_IGNORED = """
+MATCH (x) WHERE (x:Phone AND x.e164 = $key) OR (x:Email AND x.address = $key) OR (x:Handle AND x.handle_id = $key)
+      OR (x:Image AND x.sha256 = $key) OR (x:Face AND x.face_id = $key)
+SET x.ignored = $ignored
+RETURN labels(x)[0] AS label
+"""
+
+HUBS = """
+MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad)
+WITH x, count(a) AS ads WHERE ads > $hub
+RETURN labels(x)[0] AS label, coalesce(x.e164, x.address, x.handle_id, x.sha256) AS key, ads,
+       coalesce(x.ignored, false) AS ignored
+ORDER BY ads DESC LIMIT $limit
+"""
+
+ADS_WITH_IMAGES = """
+MATCH (a:Ad)-[:HAS_IMAGE]->(i:Image) WHERE i.sha256 IN $sha256s
+RETURN DISTINCT a.site AS site, a.site_ad_id AS site_ad_id
+"""
