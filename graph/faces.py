@@ -121,7 +121,7 @@ def search_faces(driver: neo4j.Driver, embedding, engine: str, model: str, top_k
     face_id, similarity (cosine, -1 to 1), threshold, above_threshold (similarity >= threshold: a
     candidate for the same person; the others are shown as near misses), engine, model, box,
     score, image {sha256, path, width, height}, ads [{site, site_ad_id, url, title, first_seen,
-    last_seen, removed_at}] (first/last_seen: of the image on that ad), first_seen and last_seen
+    last_seen, removed_at, network_id}] (first/last_seen: of the image on that ad), first_seen and last_seen
     (of the image on any ad). Times are ISO 8601 strings in UTC.
 
     The embedding is scaled to length 1, as stored ones are. Faces of other engines or models are

@@ -291,6 +291,7 @@ def test_faces_link_ads_that_share_nothing_else(site, graph):
     results = [json.loads(line) for line in found.stdout.splitlines()]
     leads = {ad["site_ad_id"] for r in results if r["above_threshold"] for ad in r["ads"]}
     assert leads == with_face
+    assert len({ad["network_id"] for r in results if r["above_threshold"] for ad in r["ads"]}) == 1
     assert all(r["threshold"] == 0.92 and -1 <= r["similarity"] <= 1 for r in results)
     blank = site.data_dir.parent / "blank.png"
     Image.new("RGB", (400, 300), "white").save(blank)

@@ -52,6 +52,7 @@ def search(photo: Path, top_k: int, number: int | None, as_json: bool) -> None:
     for rank, result in enumerate(results, start=1):
         mark = "above" if result["above_threshold"] else "below"
         ads = ", ".join(f"{ad['site']}/{ad['site_ad_id']}" + (" (removed)" if ad["removed_at"] else "")
+                        + (f" network {ad['network_id']}" if ad.get("network_id") else "")
                         for ad in result["ads"]) or "no ad"
         click.echo(f"{rank:>3}. similarity {result['similarity']:.3f} ({mark} threshold)  seen "
                    f"{result['first_seen']} .. {result['last_seen']}  image {result['image']['sha256'][:12]}  ads: {ads}")

@@ -46,7 +46,7 @@ RETURN f.face_id AS face_id, similarity, f.engine AS engine, f.model AS model, f
          MATCH (a:Ad)-[h:HAS_IMAGE]->(i)
          WITH a, h ORDER BY h.first_seen, a.site, a.site_ad_id
          RETURN {site: a.site, site_ad_id: a.site_ad_id, url: a.url, title: a.title, first_seen: h.first_seen,
-                 last_seen: h.last_seen, removed_at: a.removed_at}
+                 last_seen: h.last_seen, removed_at: a.removed_at, network_id: a.network_id}
        } AS ads,
        f.first_seen AS face_first_seen
 ORDER BY similarity DESC, face_id
