@@ -67,11 +67,13 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     from api.auth import bp as auth_bp
     from api.faces import bp as faces_bp
     from api.pages import bp as pages_bp
+    from api.networks import bp as networks_bp
     from api.search import bp as search_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(networks_bp)
     app.register_blueprint(faces_bp, url_prefix="/api/faces")
 
     @app.errorhandler(CSRFError)

@@ -226,3 +226,31 @@ def test_search_understands_what_it_is_given(app, graph):
     entries = audit.entries(app.extensions["adgraph_db"], newest_first=False)
     assert [e.params.get("kind", "refused") for e in entries if e.action == "search"] == [
         "phone", "email", "place", "place", "text", "refused", "text"]
+
+
+def test_ad_page_shows_every_version_with_its_changes_and_the_network(app, graph):
+    from graph.networks import assign_networks
+
+    first = observation(site_ad_id="7", body="Sweet and new\ncall (312) five5five-0147")
+    edited = observation(site_ad_id="7", body="Sweet and new\n<img src=x onerror=alert(1)> call 312.555.0147",
+                         fetched_at="2026-11-02T10:00:00Z", raw_sha256="7" * 64)
+    other = observation(site_ad_id="8", raw_sha256="8" * 64)  # same phone: same network
+    write_batch(graph, [normalize(o) for o in (first, edited, other)])
+    assign_networks(graph, [("demo-classifieds", "7"), ("demo-classifieds", "8")])
+    client = app.test_client()
+    login(client)
+    ad = client.get("/api/ads/demo-classifieds/7").get_json()
+    assert [v["fetched_at"][:10] for v in ad["versions"]] == ["2026-11-01", "2026-11-02"]
+    assert ad["versions"][0]["changes"] is None
+    assert ["-", "call (312) five5five-0147"] in ad["versions"][1]["changes"]
+    assert ["+", "<img src=x onerror=alert(1)> call 312.555.0147"] in ad["versions"][1]["changes"]
+    page = client.get("/ads/demo-classifieds/7").get_data(as_text=True)
+    assert "<img src=x onerror" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    network = client.get(f"/api/networks/{ad['network_id']}").get_json()
+    assert {a["site_ad_id"] for a in network["ads"]} == {"7", "8"}
+    assert network["counts"]["Phone"] == 1 and network["places"][0]["name"] == "Chicago"
+    assert {"kind": "Phone", "key": "+13125550147", "ads": 2, "ignored": False} in network["identifiers"]
+    assert client.get(f"/networks/{ad['network_id']}").status_code == 200
+    assert client.get("/ads/demo-classifieds/404").status_code == 404
+    actions = [e.action for e in audit.entries(app.extensions["adgraph_db"], newest_first=False)]
+    assert actions == ["ad.open", "ad.open", "network.open", "network.open", "ad.open"]

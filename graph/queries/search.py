@@ -3,7 +3,7 @@ $skip/$limit; each returns the ads' rows and, in a second statement, how many th
 
 _AD_ROW = """
 a.site AS site, a.site_ad_id AS site_ad_id, a.url AS url, a.title AS title, a.posted_at AS posted_at,
-a.first_seen AS first_seen, a.last_seen AS last_seen, a.removed_at AS removed_at"""
+a.first_seen AS first_seen, a.last_seen AS last_seen, a.removed_at AS removed_at, a.network_id AS network_id"""
 
 ADS_BY_PHONE = """
 MATCH (:Phone {e164: $value})<-[h:HAS_PHONE]-(a:Ad)

@@ -1,0 +1,46 @@
+"""Ads and networks: pages and JSON API. Opening one is audit-logged (an expansion of the graph)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, render_template
+
+from api.app import audit, driver
+from graph.ads import ad_detail, network_detail
+
+bp = Blueprint("networks", __name__)
+
+
+def _ad(site: str, site_ad_id: str) -> dict:
+    ad = ad_detail(driver(), site, site_ad_id)
+    audit("ad.open", {"site": site, "site_ad_id": site_ad_id}, 1 if ad else 0)
+    if ad is None:
+        abort(404)
+    return ad
+
+
+def _network(network_id: str) -> dict:
+    network = network_detail(driver(), network_id)
+    audit("network.open", {"network_id": network_id}, len(network["ads"]) if network else 0)
+    if network is None:
+        abort(404)
+    return network
+
+
+@bp.route("/api/ads/<site>/<site_ad_id>")
+def api_ad(site: str, site_ad_id: str):
+    return jsonify(_ad(site, site_ad_id))
+
+
+@bp.route("/ads/<site>/<site_ad_id>")
+def ad_page(site: str, site_ad_id: str):
+    return render_template("ad.html", ad=_ad(site, site_ad_id))
+
+
+@bp.route("/api/networks/<network_id>")
+def api_network(network_id: str):
+    return jsonify(_network(network_id))
+
+
+@bp.route("/networks/<network_id>")
+def network_page(network_id: str):
+    return render_template("network.html", network=_network(network_id))

@@ -1,0 +1,41 @@
+"""Cypher of the ad and network pages. Parameterized."""
+
+AD = """
+MATCH (a:Ad {site: $site, site_ad_id: $site_ad_id})
+RETURN a.site AS site, a.site_ad_id AS site_ad_id, a.url AS url, a.title AS title, a.posted_at AS posted_at,
+       a.first_seen AS first_seen, a.last_seen AS last_seen, a.removed_at AS removed_at,
+       a.past_removals AS past_removals, a.network_id AS network_id,
+       COLLECT { MATCH (a)-[:HAS_VERSION]->(v) WITH v ORDER BY v.fetched_at
+                 RETURN {version_id: v.version_id, fetched_at: v.fetched_at, last_fetched_at: v.last_fetched_at,
+                         title: v.title, body: v.body, raw_sha256: v.raw_sha256} } AS versions,
+       COLLECT { MATCH (a)-[h:HAS_PHONE]->(p) RETURN {e164: p.e164, raw: h.raw} } AS phones,
+       COLLECT { MATCH (a)-[h:HAS_EMAIL]->(e) RETURN {address: e.address, raw: h.raw} } AS emails,
+       COLLECT { MATCH (a)-[h:HAS_HANDLE]->(x) RETURN {handle_id: x.handle_id, raw: h.raw} } AS handles,
+       COLLECT { MATCH (a)-[h:HAS_IMAGE]->(i) RETURN {sha256: i.sha256, url: h.url,
+                 faces: COUNT { (i)-[:HAS_FACE]->() }} } AS images,
+       COLLECT { MATCH (a)-[h:IN_LOCATION]->(l) RETURN {name: l.name, region: l.region, first_seen: h.first_seen} } AS places
+"""
+
+NETWORK_ADS = """
+MATCH (a:Ad {network_id: $network_id})
+RETURN a.site AS site, a.site_ad_id AS site_ad_id, a.url AS url, a.title AS title, a.first_seen AS first_seen,
+       a.last_seen AS last_seen, a.removed_at AS removed_at, COUNT { (a)-[:HAS_VERSION]->() } AS versions
+ORDER BY a.first_seen, a.site, a.site_ad_id
+"""
+
+# The identifiers of a network, each with how many of its ads carry it.
+NETWORK_IDENTIFIERS = """
+MATCH (a:Ad {network_id: $network_id})-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]->(x)
+WITH x, count(DISTINCT a) AS ads
+RETURN labels(x)[0] AS kind, coalesce(x.e164, x.address, x.handle_id, x.sha256) AS key, ads,
+       coalesce(x.ignored, false) AS ignored
+ORDER BY kind, ads DESC, key
+"""
+
+# Where the network has posted, over time: a movement timeline (a strong trafficking indicator).
+NETWORK_PLACES = """
+MATCH (a:Ad {network_id: $network_id})-[h:IN_LOCATION]->(l:Location)
+WITH l, min(h.first_seen) AS first_seen, max(h.last_seen) AS last_seen, count(DISTINCT a) AS ads
+RETURN l.name AS name, l.region AS region, l.country AS country, first_seen, last_seen, ads
+ORDER BY first_seen, name
+"""
