@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template
+from flask import Blueprint, abort, jsonify, render_template, request
 
 from api.app import audit, driver
-from graph.ads import ad_detail, network_detail
+from graph import analysis
+from graph.ads import ad_detail, network_detail, network_edges
 
 bp = Blueprint("networks", __name__)
 
@@ -44,3 +45,19 @@ def api_network(network_id: str):
 @bp.route("/networks/<network_id>")
 def network_page(network_id: str):
     return render_template("network.html", network=_network(network_id))
+
+
+@bp.route("/api/networks/<network_id>/analysis")
+def api_analysis(network_id: str):
+    """Bridges (betweenness), communities (Louvain) and, given ?from=SITE/ID&to=SITE/ID, the
+    shortest chain of evidence between two of its ads."""
+    graph = analysis.build(network_edges(driver(), network_id))
+    first, second = request.args.get("from"), request.args.get("to")
+    result = {"network_id": network_id, "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
+              "bridges": analysis.bridges(graph), "communities": analysis.communities(graph)}
+    if first and second:
+        result["chain"] = analysis.chain(graph, first, second)
+    audit("network.analysis", {"network_id": network_id, "from": first, "to": second}, result["nodes"])
+    if not result["nodes"]:
+        return jsonify(error=f"no network {network_id!r}"), 404
+    return jsonify(result)

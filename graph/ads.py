@@ -51,3 +51,7 @@ def network_detail(driver: neo4j.Driver, network_id: str) -> dict | None:
         "counts": {kind: sum(1 for r in identifiers if r["kind"] == kind) for kind in ("Phone", "Email", "Handle", "Image")}
                   | {"ads": len(rows), "live": sum(1 for r in rows if not r["removed_at"]), "places": len(places)},
     }
+
+
+def network_edges(driver: neo4j.Driver, network_id: str) -> list[dict]:
+    return [r.data() for r in driver.execute_query(q.NETWORK_EDGES, network_id=network_id, routing_=_READ).records]

@@ -251,6 +251,11 @@ def test_ad_page_shows_every_version_with_its_changes_and_the_network(app, graph
     assert network["counts"]["Phone"] == 1 and network["places"][0]["name"] == "Chicago"
     assert {"kind": "Phone", "key": "+13125550147", "ads": 2, "ignored": False} in network["identifiers"]
     assert client.get(f"/networks/{ad['network_id']}").status_code == 200
+    found = client.get(f"/api/networks/{ad['network_id']}/analysis",
+                       query_string={"from": "demo-classifieds/7", "to": "demo-classifieds/8"}).get_json()
+    assert found["chain"][1] in ({"kind": "Phone", "key": "+13125550147"}, {"kind": "Email", "key": "contact@example.org"},
+                                 {"kind": "Image", "key": found["chain"][1]["key"]})
+    assert found["communities"] == [["demo-classifieds/7", "demo-classifieds/8"]] and found["bridges"]
     assert client.get("/ads/demo-classifieds/404").status_code == 404
     actions = [e.action for e in audit.entries(app.extensions["adgraph_db"], newest_first=False)]
-    assert actions == ["ad.open", "ad.open", "network.open", "network.open", "ad.open"]
+    assert actions == ["ad.open", "ad.open", "network.open", "network.open", "network.analysis", "ad.open"]

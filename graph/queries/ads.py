@@ -39,3 +39,11 @@ WITH l, min(h.first_seen) AS first_seen, max(h.last_seen) AS last_seen, count(DI
 RETURN l.name AS name, l.region AS region, l.country AS country, first_seen, last_seen, ads
 ORDER BY first_seen, name
 """
+
+# The network as nodes and edges for analysis and pictures: its ads, and every identifier they
+# carry (hubs and ignored ones included: a picture shows them; analysis decides what counts).
+NETWORK_EDGES = """
+MATCH (a:Ad {network_id: $network_id})-[r:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]->(x)
+RETURN a.site + '/' + a.site_ad_id AS ad, labels(x)[0] AS kind,
+       coalesce(x.e164, x.address, x.handle_id, x.sha256) AS key, coalesce(x.ignored, false) AS ignored
+"""
