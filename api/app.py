@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     app.config.update(config)
     app.extensions["adgraph_db"] = store.connect(settings.data_dir)
     app.extensions["adgraph_lock"] = threading.Lock()
+    app.extensions["adgraph_audit_lock"] = threading.Lock()
     login_manager.init_app(app)
 
     @app.before_request
@@ -135,9 +136,13 @@ def driver():
 def audit(action: str, params: dict, result_size: int | None = None) -> int:
     from flask_login import current_user
 
+    from flask import current_app
+
     from api import audit as audit_log
 
-    return audit_log.record(db(), current_user.name, action, params, result_size)
+    # The app shares one SQLite connection between its threads: one entry is chained at a time.
+    with current_app.extensions["adgraph_audit_lock"]:
+        return audit_log.record(db(), current_user.name, action, params, result_size)
 
 
 __all__ = ["create_app", "db", "driver", "audit", "g"]

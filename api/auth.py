@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from urllib.parse import urlsplit
 import time
 from collections import defaultdict, deque
 
@@ -57,11 +58,7 @@ def login():
         user = accounts.authenticate(db(), form.name.data, form.password.data)
         if user:
             login_user(user)
-            target = request.args.get("next") or ""
-            # Only a path on this site: never an open redirect.
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("pages.home")
-            return redirect(target)
+            return redirect(_local(request.args.get("next") or "") or url_for("pages.home"))
         _failed(address)
         error = "Wrong name or password."
     return render_template("login.html", form=form, error=error), (401 if error else 200)
@@ -72,3 +69,14 @@ def login():
 def logout():
     logout_user()
     return redirect(url_for("auth.login"))
+
+
+def _local(target: str) -> str | None:
+    """target if it is a path on this site, else None: never an open redirect. Browsers drop tabs
+    and newlines and read backslashes as slashes, so "/\t/evil.example" is "//evil.example"."""
+    if "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
