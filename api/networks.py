@@ -7,6 +7,7 @@ from flask import Blueprint, abort, jsonify, render_template, request
 from api.app import audit, driver
 from graph import analysis
 from graph.ads import ad_detail, network_detail, network_edges
+from graph.networks import why_linked
 
 bp = Blueprint("networks", __name__)
 
@@ -56,8 +57,14 @@ def api_analysis(network_id: str):
     result = {"network_id": network_id, "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
               "bridges": analysis.bridges(graph), "communities": analysis.communities(graph)}
     if first and second:
-        result["chain"] = analysis.chain(graph, first, second)
+        # The same chain `adgraph networks why` gives: one definition of what joins ads.
+        result["chain"] = why_linked(driver(), _ad_key(first), _ad_key(second))
     audit("network.analysis", {"network_id": network_id, "from": first, "to": second}, result["nodes"])
     if not result["nodes"]:
         return jsonify(error=f"no network {network_id!r}"), 404
     return jsonify(result)
+
+
+def _ad_key(text: str) -> tuple[str, str]:
+    site, _, site_ad_id = text.partition("/")
+    return site, site_ad_id

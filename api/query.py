@@ -11,6 +11,7 @@ from crawler.extract.emails import find_emails
 from crawler.extract.handles import find_handles
 from crawler.extract.phones import find_phones
 from crawler.extract.places import resolve_place
+from graph.records import handle_id
 
 DEFAULT_RADIUS_KM = 25
 MAX_QUERY = 500
@@ -53,10 +54,10 @@ def understand(text: str, region: str = "US") -> Query:
     emails = find_emails(text)
     if len(emails) == 1 and len(emails[0].raw) >= 0.6 * len(text):
         return Query("email", emails[0].address, f"email {emails[0].address}")
-    handles = find_handles(text)
+    handles = find_handles(text, region, phones)
     if len(handles) == 1 and handles[0].platform != "unknown" and len(handles[0].raw) >= 0.6 * len(text):
-        handle_id = f"{handles[0].platform}:{handles[0].handle}"
-        return Query("handle", handle_id, f"{handles[0].platform} handle {handles[0].handle}")
+        return Query("handle", handle_id(handles[0].platform, handles[0].handle),
+                     f"{handles[0].platform} handle {handles[0].handle}")
     if digits and not re.search(r"[A-Za-z]{2}", text):
         raise QueryError(f"{text!r} is not a phone number adgraph can read (a full number with its area code?)")
     return Query("text", lucene_text(text), f"text {text!r}")

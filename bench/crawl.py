@@ -2,7 +2,7 @@
 extraction, evidence archiving and ingest into a throwaway Neo4j, against `scrapy bench` run on
 the same machine in the same run.
 
-    .venv/bin/python bench/crawl.py [--ads 5200] [--concurrency 16]
+    .venv/bin/python bench/crawl.py [--ads 6500] [--concurrency 16]
 
 pages_per_min counts ad pages (listing pages are extra work not counted) over the wall time of
 one whole cycle, from process start to the last observation written to Neo4j. The last line

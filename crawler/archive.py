@@ -8,21 +8,22 @@ SHA-256 of its payload, never rewritten.
                                         pointing at the page by digest, or the whole response
                                         when it carried no page (304, 404, 410)
 
-Files are written to a temporary name and linked into place, so a reader never sees half a
-file and an existing file is never replaced; finished files are made read-only."""
+Pages are written once and never replaced (crawler.files.write_once); a cycle's fetch log is
+appended to while the cycle runs and made read-only when it ends."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from crawler.files import write_once
 
 PROFILE_IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
 _REASONS = {200: "OK", 304: "Not Modified", 404: "Not Found", 410: "Gone"}
@@ -66,23 +67,11 @@ class EvidenceArchive:
         """Keep the page unless these exact bytes are already kept; return their SHA-256."""
         sha256 = hashlib.sha256(body).hexdigest()
         path = self.page_path(sha256)
-        if path.exists():
-            return sha256
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                writer = WARCWriter(out, gzip=True)
-                writer.write_record(_record(writer, url, fetched_at, status, headers, body, sha256))
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(tmp, 0o444)
-            try:
-                os.link(tmp, path)  # never replaces: a page stored meanwhile by someone else stays
-            except FileExistsError:
-                pass
-        finally:
-            os.unlink(tmp)
+        if not path.exists():
+            record = io.BytesIO()
+            writer = WARCWriter(record, gzip=True)
+            writer.write_record(_record(writer, url, fetched_at, status, headers, body, sha256))
+            write_once(path, record.getvalue())
         return sha256
 
     def read_page(self, sha256: str) -> ArchivedPage:

@@ -71,6 +71,7 @@ class GraphSink:
     def __init__(self, settings):
         self.settings = settings
         self.driver = None
+        self.schema_applied = False
         self.index = None
 
     def __call__(self, batch: list[dict]) -> None:
@@ -83,9 +84,10 @@ class GraphSink:
         from crawler.faces.dlib_engine import DEFAULT_THRESHOLD as FACE_THRESHOLD
 
         if self.driver is None:
-            driver = open_driver(self.settings)
-            apply_schema(driver)
-            self.driver = driver
+            self.driver = open_driver(self.settings)  # kept, and closed by close(), even if the schema fails
+        if not self.schema_applied:
+            apply_schema(self.driver)
+            self.schema_applied = True
         if self.index is None:
             self.index = load_index(self.driver)
         write_batch(self.driver, batch)

@@ -16,6 +16,8 @@ def write_once(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+            out.flush()
+            os.fsync(out.fileno())  # evidence: on disk before it has a name
         os.chmod(tmp, 0o444)
         try:
             os.link(tmp, path)  # fails if someone stored the same content meanwhile: theirs stays

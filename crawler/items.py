@@ -33,10 +33,11 @@ class AdPage(Fetch):
     # Filled in by the pipelines.
     raw_sha256: str = ""
     change: str = ""  # new | changed | unchanged
+    fingerprint: str = ""
+    previous: dict | None = None  # the ad's last observation, as the crawl state has it
     extracted: dict = field(default_factory=dict)
     images: list[dict] = field(default_factory=list)
     faces: list[dict] = field(default_factory=list)
-    files: list[dict] = field(default_factory=list)  # FilesPipeline's own results
 
 
 @dataclass

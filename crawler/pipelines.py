@@ -26,11 +26,10 @@ from crawler import observations
 from crawler.archive import EvidenceArchive
 from crawler.extract import extract
 from crawler.files import write_once
-from crawler.faces.engine import FaceInputError, crop_thumbnail, load_engine
+from crawler.faces.engine import FaceInputError, keep_thumbnails, load_engine
 from crawler.faces.ledger import LookedAt
 from crawler.images import ImageRejected, image_extension, inspect_image
 from crawler.items import AdGone, AdNotModified, AdPage
-from graph.records import face_id
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +71,11 @@ class ChangePipeline(_CyclePipeline):
         if not isinstance(item, AdPage):
             return item
         known = self.cycle.state.get(item.site_ad_id)
-        fingerprint = observations.fingerprint(item)
+        item.fingerprint = observations.fingerprint(item)
+        item.previous = known.observation if known else None
         if known is None or known.observation is None:
             item.change = "new"
-        elif known.fingerprint == fingerprint and not known.removed:
+        elif known.fingerprint == item.fingerprint and not known.removed:
             item.change = "unchanged"
         else:
             item.change = "changed"
@@ -189,29 +189,31 @@ class FacesPipeline(_CyclePipeline):
             return known
         if sha256 not in self.pending:  # the same image in two ads at once is looked at once
             self.pending[sha256] = asyncio.ensure_future(self._find(sha256, self.cycle.data_dir / image["path"]))
-        return await self.pending[sha256]
+        try:
+            return await self.pending[sha256]
+        finally:
+            self.pending.pop(sha256, None)  # done: the state has the answer from now on
 
     async def _find(self, sha256: str, path: Path) -> list[dict]:
         data = path.read_bytes()
-        if self.pool is not None:
-            found = await asyncio.wrap_future(self.engine.submit(self.pool, data))
-        else:
-            found = await asyncio.to_thread(_index_or_error, self.engine, data)
+        try:
+            if self.pool is not None:
+                found = await asyncio.wrap_future(self.engine.submit(self.pool, data))
+            else:
+                found = await asyncio.to_thread(_index_or_error, self.engine, data)
+        except Exception as exc:  # noqa: BLE001 - the engine failing (throttled, a worker died) must not cost the ad
+            log.error("faces could not be looked for in %s (it will be tried again): %s", path.name, exc)
+            return []  # not recorded as looked at: the next cycle or `faces index` tries again
         if isinstance(found, FaceInputError):
             log.warning("faces not looked for in %s: %s", path.name, found)
             faces = []
         else:
             faces = [face.observation(sha256) for face in found]
-            await asyncio.to_thread(self._keep_thumbnails, data, faces)
+            await asyncio.to_thread(keep_thumbnails, self.cycle.faces_dir, data, faces)
             self.stats.inc_value("adgraph/faces", len(faces))
         self.cycle.state.record_image_faces(sha256, self.key, faces)
         self.looked_at.add([sha256])
         return faces
-
-    def _keep_thumbnails(self, data: bytes, faces: list[dict]) -> None:
-        for face in faces:
-            name = face_id(face)
-            write_once(self.cycle.faces_dir / name[:2] / f"{name}.jpg", crop_thumbnail(data, tuple(face["box"])))
 
 
 def _index_or_error(engine, data: bytes):
@@ -250,15 +252,14 @@ class GraphPipeline(_CyclePipeline):
             self.stats.inc_value("adgraph/ads_unchanged")
             return item
         if item.change == "unchanged":
-            known = state.get(item.site_ad_id)
-            observation = {**observations.seen_again(known.observation, item.fetched_at, item.url),
+            observation = {**observations.seen_again(item.previous, item.fetched_at, item.url),
                            "raw_sha256": item.raw_sha256}
         else:
             observation = observations.live(item)
         self._send(observation)
         headers = {k.lower(): v for k, v in item.headers.items()}
         state.record_live(item.site_ad_id, item.url, headers.get("etag"), headers.get("last-modified"),
-                          observations.fingerprint(item), observation)
+                          item.fingerprint, observation)
         self.stats.inc_value(f"adgraph/ads_{item.change}")
         return item
 
@@ -282,6 +283,7 @@ class GraphPipeline(_CyclePipeline):
     def _flush(self) -> None:
         if self.buffer:
             self.cycle.spool.append(self.buffer)
+            self.cycle.state.commit()  # what the state now says is in the spool, never ahead of it
             self.buffer = []
             self.cycle.writer.notify()
         self.flushed = time.monotonic()

@@ -30,7 +30,8 @@ def is_public(address: str) -> bool:
 
 
 def refusal(url_scheme: str, host: str | None, allow_private: bool, resolve=socket.getaddrinfo) -> str | None:
-    """Why a request to this scheme and host must not be made, or None when it may."""
+    """Why a request to this scheme and host must not be made, or None when it may.
+    resolve=None checks names no further than their form (the resolver checks them at connect time)."""
     if url_scheme not in ALLOWED_SCHEMES:
         return f"scheme {url_scheme!r} is not http or https"
     if not host:
@@ -40,6 +41,8 @@ def refusal(url_scheme: str, host: str | None, allow_private: bool, resolve=sock
     try:
         addresses = {ipaddress.ip_address(host).compressed}
     except ValueError:
+        if resolve is None:
+            return None
         try:
             addresses = {info[4][0] for info in resolve(host, None)}
         except (socket.gaierror, UnicodeError):
@@ -68,11 +71,12 @@ class AddressGuardMiddleware:
         parts = urlparse_cached(request)
         key = (parts.scheme, parts.hostname)
         if key not in self._verdicts:
-            self._verdicts[key] = refusal(parts.scheme, parts.hostname, self.allow_private)
+            # Names are left to GuardedResolver: resolving here would block the event loop.
+            self._verdicts[key] = refusal(parts.scheme, parts.hostname, self.allow_private, resolve=None)
         reason = self._verdicts[key]
         if reason:
             self.crawler.stats.inc_value("adgraph/refused")
-            self.crawler.spider.logger.error("refused %s: %s", request.url, reason)
+            self.crawler.spider.logger.warning("refused %s: %s", request.url, reason)  # counted as refused, not as an error
             raise AddressRefused(reason)
         return None
 

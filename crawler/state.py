@@ -49,7 +49,6 @@ class CrawlState:
         self._db = sqlite3.connect(path)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
-        self._pending = 0
 
     def get(self, site_ad_id: str) -> KnownAd | None:
         row = self._db.execute("SELECT site_ad_id, url, etag, last_modified, fingerprint, observation, missing, removed "
@@ -70,11 +69,9 @@ class CrawlState:
             "etag = excluded.etag, last_modified = excluded.last_modified, fingerprint = excluded.fingerprint, "
             "observation = excluded.observation, removed = 0",
             (site_ad_id, url, etag, last_modified, fingerprint, json.dumps(observation)))
-        self._tick()
 
     def record_removed(self, site_ad_id: str) -> None:
         self._db.execute("UPDATE ads SET removed = 1, missing = 0 WHERE site_ad_id = ?", (site_ad_id,))
-        self._tick()
 
     def count_missing(self, listed: set[str], threshold: int) -> list[str]:
         """After a complete listing: ads listed are missing 0 times, the other live ones once more.
@@ -89,7 +86,6 @@ class CrawlState:
                                           "RETURNING missing", (site_ad_id,)).fetchone()
             if missing >= threshold:
                 gone.append(site_ad_id)
-        self._db.commit()
         return sorted(gone)
 
     def image_faces(self, sha256: str, engine: str) -> list[dict] | None:
@@ -100,16 +96,11 @@ class CrawlState:
     def record_image_faces(self, sha256: str, engine: str, faces: list[dict]) -> None:
         self._db.execute("INSERT OR REPLACE INTO image_faces (sha256, engine, faces) VALUES (?, ?, ?)",
                          (sha256, engine, json.dumps(faces)))
-        self._tick()
-
-    def _tick(self) -> None:
-        self._pending += 1
-        if self._pending >= 200:
-            self.commit()
 
     def commit(self) -> None:
+        """Make the changes since the last commit durable. The crawl commits right after the
+        observations they stand for reach the spool, so the state never runs ahead of it."""
         self._db.commit()
-        self._pending = 0
 
     def close(self) -> None:
         self.commit()

@@ -1,4 +1,5 @@
-"""Analysis of one network with networkx: pure functions over (ad, identifier) edges.
+"""Analysis of one network with networkx: pure functions over (ad, identifier) edges. (Why two
+ads are linked is graph.networks.why_linked: one definition of what joins ads.)
 
 The graph is bipartite: ads on one side, the identifiers they carry (phones, emails, handles,
 images) on the other. Ignored identifiers are left out: they are no evidence of a link."""
@@ -46,12 +47,3 @@ def communities(graph: nx.Graph) -> list[list[str]]:
         return []
     groups = nx.community.louvain_communities(projected, weight="weight", seed=7)
     return sorted((sorted(n[1] for n in group) for group in groups), key=lambda g: (-len(g), g))
-
-
-def chain(graph: nx.Graph, first: str, second: str) -> list[dict] | None:
-    """The shortest chain of evidence from ad `first` to ad `second` ("site/id"), or None."""
-    try:
-        path = nx.shortest_path(graph, ("Ad", first), ("Ad", second))
-    except (nx.NetworkXNoPath, nx.NodeNotFound):
-        return None
-    return [{"kind": kind, "key": key} for kind, key in path]

@@ -303,12 +303,15 @@ def networks_ignore(identifier: str, undo: bool) -> None:
 @networks.command("rebuild")
 def networks_rebuild() -> None:
     """Recompute every ad's network from scratch, with a progress bar."""
-    from graph.networks import rebuild
+    from graph.networks import count, rebuild
 
-    with connect(settings_from_env()) as driver:
-        total = driver.execute_query("MATCH (a:Ad) RETURN count(a) AS n").records[0]["n"]
-        with tqdm(total=total, unit="ad", desc="networks", file=sys.stderr) as bar:
-            rebuild(driver, progress=bar.update)
-        count = driver.execute_query("MATCH (a:Ad) RETURN count(DISTINCT a.network_id) AS n").records[0]["n"]
-    click.echo(f"{total} ads in {count} networks", err=True)
+    with connect(settings_from_env()) as driver, tqdm(unit="ad", desc="networks", file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        rebuild(driver, progress=progress)
+        ads, networks = count(driver)
+    click.echo(f"{ads} ads in {networks} networks", err=True)
 

@@ -26,6 +26,7 @@ from graph.model import load_model
 from graph.queries import faces as q
 from graph.queries import ingest as ingest_queries
 from graph.records import face_row
+from graph.values import to_json
 
 DEFAULT_K = 50  # neighbours asked of the vector index per face when linking
 DEFAULT_TOP_K = 20  # results of a search
@@ -162,13 +163,8 @@ def _unit(embedding) -> list[float]:
     return [v / norm for v in values]
 
 
-def _time(value) -> str | None:
-    return None if value is None else value.to_native().isoformat()
-
-
 def _result(record: neo4j.Record, threshold: float) -> dict:
-    ads = [{**ad, "first_seen": _time(ad["first_seen"]), "last_seen": _time(ad["last_seen"]),
-            "removed_at": _time(ad["removed_at"])} for ad in record["ads"]]
+    ads = to_json(record["ads"])
     firsts = [ad["first_seen"] for ad in ads if ad["first_seen"]]
     lasts = [ad["last_seen"] for ad in ads if ad["last_seen"]]
     similarity = float(record["similarity"])
@@ -185,6 +181,6 @@ def _result(record: neo4j.Record, threshold: float) -> dict:
                   "width": record["image_width"], "height": record["image_height"]},
         "ads": ads,
         # ISO strings of one zone (UTC) compare as times.
-        "first_seen": min(firsts) if firsts else _time(record["face_first_seen"]),
-        "last_seen": max(lasts) if lasts else _time(record["face_first_seen"]),
+        "first_seen": min(firsts) if firsts else to_json(record["face_first_seen"]),
+        "last_seen": max(lasts) if lasts else to_json(record["face_first_seen"]),
     }

@@ -56,17 +56,18 @@ def assign_networks(driver: neo4j.Driver, ads: Iterable[tuple[str, str]], hub: i
         groups: dict[tuple, list[tuple]] = {}
         for node in list(parent):
             groups.setdefault(find(node), []).append(node)
-        merged = 0
+        assigned, merges = [], []
         for members in groups.values():
             nets = sorted(node[1] for node in members if node[0] == "net")
             ads_here = sorted(node[1:] for node in members if node[0] == "ad")
             chosen = nets[0] if nets else network_id(*ads_here[0])
-            if ads_here:
-                tx.run(q.SET_NETWORK, ads=[{"site": s, "site_ad_id": i} for s, i in ads_here], network_id=chosen)
+            assigned += [{"site": s, "site_ad_id": i, "network_id": chosen} for s, i in ads_here]
             if len(nets) > 1:
-                tx.run(q.MERGE_NETWORKS, old=nets[1:], network_id=chosen).consume()
-                merged += len(nets) - 1
-        return merged
+                merges.append({"old": nets[1:], "network_id": chosen})
+        tx.run(q.SET_NETWORKS, ads=assigned).consume()
+        if merges:
+            tx.run(q.MERGE_NETWORKS, merges=merges).consume()
+        return sum(len(m["old"]) for m in merges)
 
     with driver.session() as session:
         return session.execute_write(work)
@@ -77,20 +78,27 @@ def ads_with_images(driver: neo4j.Driver, sha256s: list[str]) -> list[tuple[str,
     return [(r["site"], r["site_ad_id"]) for r in records]
 
 
-def rebuild(driver: neo4j.Driver, hub: int = HUB_ADS, batch: int = 1000, progress=lambda n: None) -> int:
+def count(driver: neo4j.Driver) -> tuple[int, int]:
+    """(ads, networks)."""
+    record = driver.execute_query(q.COUNT_NETWORKS, routing_=neo4j.RoutingControl.READ).records[0]
+    return record["ads"], record["networks"]
+
+
+def rebuild(driver: neo4j.Driver, hub: int = HUB_ADS, batch: int = 1000, progress=lambda done, total: None) -> int:
     """Every network from scratch (after marking identifiers ignored, or changing the hub size).
-    Returns the number of ads."""
+    Returns the number of ads; progress(done, total) follows each batch."""
     with driver.session() as session:  # CALL … IN TRANSACTIONS needs an auto-commit transaction
         session.run(q.CLEAR_NETWORKS).consume()
     ads = [(r["site"], r["site_ad_id"]) for r in driver.execute_query(q.ALL_ADS).records]
     for start in range(0, len(ads), batch):
         assign_networks(driver, ads[start:start + batch], hub)
-        progress(min(batch, len(ads) - start))
+        progress(min(start + batch, len(ads)), len(ads))
     return len(ads)
 
 
 def why_linked(driver: neo4j.Driver, a: tuple[str, str], b: tuple[str, str]) -> list[dict] | None:
-    """The shortest chain of shared evidence from ad a to ad b, or None when there is none."""
+    """The shortest chain of shared evidence from ad a to ad b through ads of their network
+    (ignored identifiers left out), or None when there is none."""
     records = driver.execute_query(q.WHY_LINKED, a={"site": a[0], "site_ad_id": a[1]},
                                    b={"site": b[0], "site_ad_id": b[1]}, routing_=neo4j.RoutingControl.READ).records
     return records[0]["chain"] if records else None

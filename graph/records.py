@@ -77,7 +77,7 @@ def normalize(record) -> dict:
     out["url"] = record.get("url")
     out["phones"] = _merge_raw(record.get("phones", []), "e164")
     out["emails"] = _merge_raw([{**e, "address": e["address"].strip().lower()} for e in record.get("emails", [])], "address")
-    out["handles"] = _merge_raw([{"handle_id": f"{h['platform']}:{h['handle'].strip().lstrip('@').lower()}", **h}
+    out["handles"] = _merge_raw([{"handle_id": handle_id(h["platform"], h["handle"]), **h}
                                  for h in record.get("handles", [])], "handle_id")
     out["locations"] = list({loc["location_id"]: loc for loc in record.get("locations", [])}.values())
     out["images"] = list({img["sha256"]: img for img in record.get("images", [])}.values())
@@ -100,6 +100,11 @@ def content_hash(title: str, body: str, image_sha256s: list[str]) -> str:
 
 def face_id(face: dict) -> str:
     return _sha256(json.dumps([face["image_sha256"], face["engine"], face["model"], face["box"]]))
+
+
+def handle_id(platform: str, handle: str) -> str:
+    """A Handle node's key: platform:handle, lower case, without the @."""
+    return f"{platform}:{handle.strip().lstrip('@').lower()}"
 
 
 def face_row(face: dict) -> dict:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from graph.analysis import bridges, build, chain, communities
+from graph.analysis import bridges, build, communities
 
 
 def edges(*pairs: tuple[str, str], ignored: tuple[str, ...] = ()) -> list[dict]:
@@ -26,17 +24,6 @@ def test_the_bridge_between_two_crews_ranks_first():
 
 def test_communities_find_the_crews():
     assert communities(build(TWO_CREWS)) == [["s/1", "s/2", "s/3"], ["s/4", "s/5", "s/6"]]
-
-
-@pytest.mark.parametrize(("first", "second", "expected"), [
-    ("s/1", "s/6", ["Ad s/1", "Phone +13125550101", "Ad s/3", "Email boss@example.org", "Ad s/4",
-                    "Phone +13125550102", "Ad s/6"]),
-    ("s/1", "s/2", ["Ad s/1", "Phone +13125550101", "Ad s/2"]),
-    ("s/1", "s/99", None),
-])
-def test_chain_of_evidence(first, second, expected):
-    found = chain(build(TWO_CREWS), first, second)
-    assert (found and [f"{step['kind']} {step['key']}" for step in found]) == expected
 
 
 def test_ignored_identifiers_are_no_evidence():

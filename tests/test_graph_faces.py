@@ -1,31 +1,14 @@
 """graph.faces: SAME_FACE edges through the face_embedding vector index, and face search, in the real Neo4j."""
 
-import inspect
 import math
 import random
 
 import pytest
 
-import graph.queries.faces
 from graph.faces import describe_matches, link_face_pairs, link_same_faces, search_faces
 from graph.ingest import write_batch
 from graph.records import face_id, normalize
 from helpers import observation, scalar, sha
-
-FACE_QUERIES = [(name, value) for name, value in inspect.getmembers(graph.queries.faces)
-                if name.isupper() and isinstance(value, str)]
-
-
-def test_there_are_face_queries():
-    assert {name for name, _ in FACE_QUERIES} >= {"FACE_NEIGHBOURS", "LINK_SAME_FACES", "SEARCH_FACES",
-                                                  "DESCRIBE_FACES"}
-
-
-@pytest.mark.parametrize("name, query", FACE_QUERIES, ids=[name for name, _ in FACE_QUERIES])
-def test_query_compiles(driver, name, query):
-    driver.execute_query("EXPLAIN " + query, rows=[], face_ids=[], k=1, threshold=0.5, embedding=[1.0] * 128,
-                         engine="dlib", model="m", top_k=1)
-
 
 # ---------------------------------------------------------------------------------------------
 # Fictional embeddings: a person is a random unit direction; their photos are small turns of it.

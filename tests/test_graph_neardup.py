@@ -1,13 +1,11 @@
 """graph.neardup: the pHash index against brute force, and NEAR_DUPLICATE edges in the real Neo4j."""
 
 import functools
-import inspect
 import random
 
 import neo4j
 import pytest
 
-import graph.queries.images
 from graph import neardup
 from graph.ingest import write_batch
 from graph.neardup import PhashIndex, link_near_duplicates, load_index
@@ -162,19 +160,6 @@ def test_a_refused_batch_adds_nothing():
 
 # ---------------------------------------------------------------------------------------------
 # The graph
-
-IMAGE_QUERIES = [(name, value) for name, value in inspect.getmembers(graph.queries.images)
-                 if name.isupper() and isinstance(value, str)]
-
-
-def test_there_are_image_queries():
-    assert {name for name, _ in IMAGE_QUERIES} >= {"IMAGE_PHASHES", "LINK_NEAR_DUPLICATES"}
-
-
-@pytest.mark.parametrize("name, query", IMAGE_QUERIES, ids=[name for name, _ in IMAGE_QUERIES])
-def test_query_compiles(driver, name, query):
-    driver.execute_query("EXPLAIN " + query, rows=[])
-
 
 BASE = 0xC3C3C3C3C3C3C3C3
 # sha256 -> phash: a photo, two copies of it and an unrelated one.

@@ -21,10 +21,11 @@ def extract(title: str, body: str, region: str = "US", location: str | None = No
     for place in ([field_place] if field_place else []) + find_places(text, region):
         if place.location_id not in {p.location_id for p in unique}:  # the first mention's raw text wins
             unique.append(place)
+    phones = find_phones(text, region)
     return {
-        "phones": [asdict(p) for p in find_phones(text, region)],
+        "phones": [asdict(p) for p in phones],
         "emails": [asdict(e) for e in find_emails(text)],
-        "handles": [asdict(h) for h in find_handles(text)],
+        "handles": [asdict(h) for h in find_handles(text, region, phones)],  # a number is not a handle
         "locations": [asdict(p) for p in unique],
         "prices": [asdict(p) for p in find_prices(text)],
         "ages": [asdict(a) for a in find_ages(text)],

@@ -52,9 +52,10 @@ class Handle:
     raw: str
 
 
-def find_handles(text: str) -> list[Handle]:
+def find_handles(text: str, region: str = "US", phones: list | None = None) -> list[Handle]:
     """Every handle in text with its platform ("unknown" for a bare "@name"), lower-case without the
-    "@", and the raw text it stood as (label included), in order of appearance, each once."""
+    "@", and the raw text it stood as (label included), in order of appearance, each once.
+    phones: the numbers already found in text (read in `region` when not given)."""
     found: list[tuple[int, int, Handle]] = []
     for pattern in (_LINKED, _LABELLED, _BARE):
         for m in pattern.finditer(text):
@@ -65,7 +66,7 @@ def find_handles(text: str) -> list[Handle]:
                 continue
             found.append((start, end, Handle(platform, name.lower(), text[start:end])))
     if found:
-        phones = _phone_spans(text)
+        phones = _phone_spans(text, find_phones(text, region) if phones is None else phones)
         found = [f for f in found if not any(f[0] < e and s < f[1] for s, e in phones)]
     out: list[Handle] = []
     for _, _, handle in sorted(found, key=lambda f: f[0]):
@@ -80,10 +81,10 @@ def _is_handle(name: str, linked: bool) -> bool:
     return not (linked and name.lower() in _NOT_ACCOUNTS)
 
 
-def _phone_spans(text: str) -> list[tuple[int, int]]:
+def _phone_spans(text: str, phones: list) -> list[tuple[int, int]]:
     """Where the phone numbers in text stand ("whatsapp: five5five..." is a number, not a handle)."""
     spans = []
-    for phone in find_phones(text):
+    for phone in phones:
         at = text.find(phone.raw)
         while at >= 0:
             spans.append((at, at + len(phone.raw)))

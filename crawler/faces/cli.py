@@ -66,9 +66,8 @@ def index(batch: int) -> None:
     faces off), link the same faces, with a progress bar. Stopped, it resumes where it was: each
     image looked at is recorded in <data>/faces/indexed-<engine>.txt."""
     from crawler.faces.dlib_engine import DEFAULT_THRESHOLD, DlibEngine
-    from crawler.faces.engine import FaceInputError, crop_thumbnail
+    from crawler.faces.engine import FaceInputError, keep_thumbnails
     from crawler.faces.ledger import LookedAt
-    from crawler.files import write_once
     from crawler.observations import utc_now
     from graph.config import load_settings
     from graph.driver import open_driver
@@ -103,11 +102,9 @@ def index(batch: int) -> None:
                     for (sha, _), data, result in zip(present, datas, results, strict=True):
                         if isinstance(result, FaceInputError):
                             continue
-                        for face in result:
-                            item = face.observation(sha)
-                            faces.append(item)
-                            write_once(settings.data_dir / "faces" / face_id(item)[:2] / f"{face_id(item)}.jpg",
-                                        crop_thumbnail(data, face.box))
+                        found = [face.observation(sha) for face in result]
+                        keep_thumbnails(settings.data_dir / "faces", data, found)
+                        faces += found
                     add_faces(driver, faces, utc_now())
                     linked += link_same_faces(driver, [face_id(f) for f in faces], DEFAULT_THRESHOLD)
                     if faces:  # a face shared with other ads joins their networks

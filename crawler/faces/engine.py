@@ -14,6 +14,8 @@ compares faces whose engine and model are equal.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import io
 import math
 from dataclasses import dataclass
@@ -195,3 +197,13 @@ def clamp_box(left: float, top: float, right: float, bottom: float, width: int, 
     if r <= l or b <= t:
         return None
     return l, t, r - l, b - t
+
+
+def keep_thumbnails(faces_dir: Path, image_bytes: bytes, faces: list[dict]) -> None:
+    """A crop of each face (observation items of this image) as <faces_dir>/ab/<face_id>.jpg, written once."""
+    from crawler.files import write_once
+    from graph.records import face_id
+
+    for face in faces:
+        name = face_id(face)
+        write_once(faces_dir / name[:2] / f"{name}.jpg", crop_thumbnail(image_bytes, tuple(face["box"])))

@@ -30,10 +30,16 @@ class ClassifiedsSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.site = site
         self.known = known or {}  # site_ad_id -> url of ads seen live before
+        self.allowed_domains = list(site.allowed_domains)  # Scrapy's offsite filter: ads and images
         self.listed: set[str] = set()
-        self.listing_pages = 0
         self.listings_open = len(site.start_urls)
-        self.listing_complete = True  # until a listing page fails or max_pages cuts it short
+        self.cut_short = False  # a listing page failed, or max_pages stopped the walk
+
+    @property
+    def listing_complete(self) -> bool:
+        """Every listing page was read to the last: only then does an ad's absence mean anything.
+        (A cycle stopped early leaves listing pages unread: listings_open stays above 0.)"""
+        return self.listings_open == 0 and not self.cut_short
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.site.start_urls:
@@ -41,7 +47,6 @@ class ClassifiedsSpider(scrapy.Spider):
                                  dont_filter=True, meta={"page": 1})
 
     def parse_listing(self, response: Response):
-        self.listing_pages += 1
         for href in response.css(self.site.ad_links).getall():
             url = response.urljoin(href.strip())
             ad_id = self.site.ad_id(url)
@@ -58,12 +63,12 @@ class ClassifiedsSpider(scrapy.Spider):
                                   dont_filter=True, meta={"page": page + 1})
             return
         if next_href:
-            self.listing_complete = False  # cut short by max_pages: absence proves nothing
+            self.cut_short = True  # by max_pages: absence proves nothing
         yield from self.listing_finished()
 
     def listing_failed(self, failure):
         self.logger.error("listing page failed, so this cycle's listing is incomplete: %s", failure.value)
-        self.listing_complete = False
+        self.cut_short = True
         yield from self.listing_finished()
 
     def listing_finished(self):
@@ -97,5 +102,4 @@ class ClassifiedsSpider(scrapy.Spider):
                      phone=text.get("phone") or None, image_urls=list(dict.fromkeys(images)), **common)
 
     def ad_failed(self, failure):
-        self.crawler.stats.inc_value("adgraph/errors")
         self.logger.error("ad page %s failed: %s", failure.request.url, failure.value)

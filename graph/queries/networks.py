@@ -26,17 +26,21 @@ RETURN key.site AS site, key.site_ad_id AS site_ad_id, a.network_id AS network_i
        [b IN others WHERE b <> a | {site: b.site, site_ad_id: b.site_ad_id, network_id: b.network_id}] AS neighbours
 """
 
-SET_NETWORK = """
-UNWIND $ads AS key
-MATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})
-SET a.network_id = $network_id
+# $ads: [{site, site_ad_id, network_id}]: each ad's network, all in one statement.
+SET_NETWORKS = """
+UNWIND $ads AS row
+MATCH (a:Ad {site: row.site, site_ad_id: row.site_ad_id})
+SET a.network_id = row.network_id
 """
 
+# $merges: [{old: [ids], network_id}]: the ads of the old networks move to the one that stays.
 MERGE_NETWORKS = """
-MATCH (a:Ad) WHERE a.network_id IN $old
-SET a.network_id = $network_id
-RETURN count(a) AS moved
+UNWIND $merges AS merge
+MATCH (a:Ad) WHERE a.network_id IN merge.old
+SET a.network_id = merge.network_id
 """
+
+COUNT_NETWORKS = "MATCH (a:Ad) RETURN count(a) AS ads, count(DISTINCT a.network_id) AS networks"
 
 CLEAR_NETWORKS = """
 MATCH (a:Ad) WHERE a.network_id IS NOT NULL
@@ -45,7 +49,9 @@ CALL (a) { SET a.network_id = null } IN TRANSACTIONS OF 10000 ROWS
 
 ALL_ADS = "MATCH (a:Ad) RETURN a.site AS site, a.site_ad_id AS site_ad_id ORDER BY a.first_seen, site, site_ad_id"
 
-# Why two ads are in one network: the shortest chain of shared evidence, hubs and ignored left out.
+# Why two ads are in one network: the shortest chain of shared evidence through ads of that network,
+# ignored identifiers left out. (A hub inside the network may show in the chain: Neo4j 5.26 cannot
+# count a node's ads inside a shortestPath predicate, "Index 1 out of bounds".)
 WHY_LINKED = """
 MATCH (a:Ad {site: $a.site, site_ad_id: $a.site_ad_id}), (b:Ad {site: $b.site, site_ad_id: $b.site_ad_id})
 MATCH p = shortestPath((a)-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE|NEAR_DUPLICATE|HAS_FACE|SAME_FACE*..24]-(b))
@@ -55,9 +61,15 @@ RETURN [n IN nodes(p) | {labels: labels(n), key: coalesce(n.e164, n.address, n.h
         n.site + '/' + n.site_ad_id)}] AS chain
 """
 
+# One indexed lookup per label (an OR across labels would scan every node).
 SET_IGNORED = """
-MATCH (x) WHERE (x:Phone AND x.e164 = $key) OR (x:Email AND x.address = $key) OR (x:Handle AND x.handle_id = $key)
-      OR (x:Image AND x.sha256 = $key) OR (x:Face AND x.face_id = $key)
+CALL () {
+  MATCH (x:Phone {e164: $key}) RETURN x
+  UNION MATCH (x:Email {address: $key}) RETURN x
+  UNION MATCH (x:Handle {handle_id: $key}) RETURN x
+  UNION MATCH (x:Image {sha256: $key}) RETURN x
+  UNION MATCH (x:Face {face_id: $key}) RETURN x
+}
 SET x.ignored = $ignored
 RETURN labels(x)[0] AS label
 """
