@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Flask, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 from api import accounts, store
 from graph.config import Settings, load_settings
@@ -66,15 +67,19 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     login_manager.login_view = "auth.login"
 
     from api.auth import bp as auth_bp
+    from api.explore import bp as explore_bp
     from api.faces import bp as faces_bp
     from api.pages import bp as pages_bp
     from api.networks import bp as networks_bp
     from api.search import bp as search_bp
+    from api.identifiers import bp as identifiers_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(identifiers_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(networks_bp)
+    app.register_blueprint(explore_bp)
     app.register_blueprint(faces_bp, url_prefix="/api/faces")
 
     @app.errorhandler(CSRFError)
@@ -84,6 +89,11 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     @app.errorhandler(413)
     def too_large(error):
         return _error(413, "the upload is too large (at most 30 MB)")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        # Pages keep Flask's error pages; the API answers every error in the one JSON shape.
+        return json_error(error.code, error.description) if request.path.startswith("/api/") else error
 
     @app.after_request
     def headers(response):
@@ -108,9 +118,15 @@ def _unauthorized():
     return redirect(url_for("auth.login", next=request.full_path))
 
 
+def json_error(status: int, message: str, **details):
+    """Every JSON error has this shape: {"ok": false, "status", "error": what was wrong and what to
+    do, "errors": [more, if any]} plus any details (api/openapi.yaml, schema Error)."""
+    return jsonify(ok=False, status=status, error=message, errors=details.pop("errors", []), **details), status
+
+
 def _error(status: int, message: str):
     if request.path.startswith("/api/"):
-        return jsonify(error=message), status
+        return json_error(status, message)
     return message, status
 
 
@@ -145,4 +161,4 @@ def audit(action: str, params: dict, result_size: int | None = None) -> int:
         return audit_log.record(db(), current_user.name, action, params, result_size)
 
 
-__all__ = ["create_app", "db", "driver", "audit", "g"]
+__all__ = ["create_app", "db", "driver", "audit", "json_error", "g"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import login_required
 
-from api.app import audit, driver
+from api.app import audit, driver, json_error
 
 bp = Blueprint("faces", __name__)
 
@@ -19,28 +19,28 @@ def search():
 
     upload = request.files.get("photo")
     if upload is None:
-        return jsonify(error="send the photo as the multipart field 'photo'"), 400
+        return json_error(400, "send the photo as the multipart field 'photo'")
     try:
         number = int(request.form["face"]) if request.form.get("face") else None
         top_k = min(max(int(request.form.get("top", 20)), 1), 200)
     except ValueError:
-        return jsonify(error="face and top must be whole numbers"), 400
+        return json_error(400, "face and top must be whole numbers")
     settings = current_app.config["ADGRAPH_SETTINGS"]
     if settings.face_engine != "dlib":
-        return jsonify(error=f"face search here needs the dlib engine (the engine is {settings.face_engine!r})"), 400
+        return json_error(400, f"face search here needs the dlib engine (the engine is {settings.face_engine!r})")
     engine = _engine()
     params = {"photo": upload.filename or "", "face": number, "top": top_k}
     try:
         faces = engine.detect(upload.read())
     except FaceInputError as exc:
         audit("faces.search", {**params, "refused": str(exc)}, 0)
-        return jsonify(error=str(exc)), 400
+        return json_error(400, str(exc))
     try:
         face = choose_face(faces, number)
     except FaceInputError as exc:  # no face, or several and none chosen: say which there are
         audit("faces.search", {**params, "refused": str(exc)}, 0)
-        return jsonify(error=str(exc), faces=[{"number": n, "box": list(f.box)}
-                                              for n, f in enumerate(faces, start=1)]), 400
+        return json_error(400, str(exc), faces=[{"number": n, "box": list(f.box)}
+                                                  for n, f in enumerate(faces, start=1)])
     results = search_faces(driver(), face.embedding, engine.name, engine.model, top_k, DEFAULT_THRESHOLD)
     entry = audit("faces.search", params, len(results))
     return jsonify(face={"number": number or 1, "box": list(face.box)}, faces_in_photo=len(faces),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
-from api.app import audit, driver
+from api.app import audit, driver, json_error
+from api.explore import network_picture
 from graph import analysis
 from graph.ads import ad_detail, network_detail, network_edges
 from graph.networks import why_linked
+from viz import picture as viz
 
 bp = Blueprint("networks", __name__)
 
@@ -45,7 +47,8 @@ def api_network(network_id: str):
 
 @bp.route("/networks/<network_id>")
 def network_page(network_id: str):
-    return render_template("network.html", network=_network(network_id))
+    network = _network(network_id)
+    return render_template("network.html", network=network, picture=network_picture(network_id), legend=viz.legend())
 
 
 @bp.route("/api/networks/<network_id>/analysis")
@@ -61,7 +64,7 @@ def api_analysis(network_id: str):
         result["chain"] = why_linked(driver(), _ad_key(first), _ad_key(second))
     audit("network.analysis", {"network_id": network_id, "from": first, "to": second}, result["nodes"])
     if not result["nodes"]:
-        return jsonify(error=f"no network {network_id!r}"), 404
+        return json_error(404, f"no network {network_id!r}")
     return jsonify(result)
 
 

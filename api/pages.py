@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from functools import wraps
 
-from flask import Blueprint, abort, render_template, request
+from pathlib import Path
+
+from flask import Blueprint, abort, jsonify, render_template, request, send_file
 from flask_login import current_user
 
 from api import audit as audit_log
@@ -30,10 +33,29 @@ def home():
     return render_template("home.html")
 
 
-@bp.route("/audit")
-@roles("auditor", "admin")
-def audit():
+def _audit() -> dict:
     page = max(request.args.get("page", 1, type=int), 1)
     checked, broken, why = audit_log.verify(db())
     entries = audit_log.entries(db(), limit=100, offset=(page - 1) * 100)
-    return render_template("audit.html", entries=entries, page=page, checked=checked, broken=broken, why=why)
+    return {"entries": entries, "page": page, "checked": checked, "broken": broken, "why": why}
+
+
+@bp.route("/audit")
+@roles("auditor", "admin")
+def audit():
+    return render_template("audit.html", **_audit())
+
+
+@bp.route("/api/audit")
+@roles("auditor", "admin")
+def api_audit():
+    """The audit log, newest first, 100 a page, and whether its hash chain verifies."""
+    log = _audit()
+    return jsonify(verified=log["broken"] is None, checked=log["checked"], broken_at=log["broken"], why=log["why"],
+                   page=log["page"], entries=[dataclasses.asdict(e) for e in log["entries"]])
+
+
+@bp.route("/api/openapi.yaml")
+def openapi():
+    """The API's description (tests/test_api_openapi.py holds it to the real routes)."""
+    return send_file(Path(__file__).parent / "openapi.yaml", mimetype="application/yaml")

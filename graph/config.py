@@ -10,6 +10,8 @@ Environment variables:
   ADGRAPH_DB_PORT     Bolt port of the local database (default 7687)
   ADGRAPH_DB_HEAP     JVM heap of the local database (default 1g)
   ADGRAPH_DB_PAGECACHE  page cache of the local database (default 1g)
+  ADGRAPH_FACE_ENGINE, ADGRAPH_REKOGNITION_COLLECTION  faces: dlib, rekognition or off
+  ADGRAPH_VIZ_AGGREGATE_ABOVE  networks with more nodes open on their aggregated picture (default 1500)
   NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD  the database the product talks to
 """
 
@@ -50,6 +52,7 @@ class Settings:
     db_pagecache: str
     face_engine: str = "dlib"  # dlib (offline), rekognition (Amazon), or off
     rekognition_collection: str | None = None
+    viz_aggregate_above: int = 1500  # nodes; bigger networks open on an aggregated picture
 
     @property
     def uses_local_db(self) -> bool:
@@ -77,6 +80,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     neo4j_cfg = file_cfg.get("neo4j", {})
     local_cfg = file_cfg.get("local_db", {})
     faces_cfg = file_cfg.get("faces", {})
+    viz_cfg = file_cfg.get("viz", {})
 
     try:
         port = int(env.get("ADGRAPH_DB_PORT") or local_cfg.get("port") or DEFAULT_PORT)
@@ -84,6 +88,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(f"ADGRAPH_DB_PORT must be a port number: {exc}") from None
     if not 0 < port < 65536:
         raise ConfigError(f"the database port must be between 1 and 65535, not {port}")
+    try:
+        aggregate_above = int(env.get("ADGRAPH_VIZ_AGGREGATE_ABOVE") or viz_cfg.get("aggregate_above") or 1500)
+    except ValueError as exc:
+        raise ConfigError(f"ADGRAPH_VIZ_AGGREGATE_ABOVE must be a number of nodes: {exc}") from None
 
     return Settings(
         config_path=config_path,
@@ -98,6 +106,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         db_pagecache=env.get("ADGRAPH_DB_PAGECACHE") or local_cfg.get("pagecache") or "1g",
         face_engine=_face_engine(env.get("ADGRAPH_FACE_ENGINE") or faces_cfg.get("engine") or "dlib"),
         rekognition_collection=env.get("ADGRAPH_REKOGNITION_COLLECTION") or faces_cfg.get("rekognition_collection"),
+        viz_aggregate_above=aggregate_above,
     )
 
 

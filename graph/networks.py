@@ -5,7 +5,8 @@ them when it bridges two; nothing is recomputed for the rest of the graph.
 
 Identifiers linked to more than HUB_ADS ads (a site's own number, a stock photo) or marked ignored
 by an admin join nothing. Networks an identifier joined before it became a hub or was ignored stay
-joined until `rebuild` (adgraph networks rebuild)."""
+joined until `rebuild` (adgraph networks rebuild), or until `ignore` recomputes the networks
+around that one identifier (the web app's hubs page)."""
 
 from __future__ import annotations
 
@@ -30,47 +31,48 @@ def assign_networks(driver: neo4j.Driver, ads: Iterable[tuple[str, str]], hub: i
     keys = sorted({(site, ad_id) for site, ad_id in ads})
     if not keys:
         return 0
-
-    def work(tx: neo4j.ManagedTransaction) -> int:
-        rows = tx.run(q.NEIGHBOURS, ads=[{"site": s, "site_ad_id": i} for s, i in keys], hub=hub).data()
-        parent: dict[tuple, tuple] = {}
-
-        def find(x: tuple) -> tuple:
-            parent.setdefault(x, x)
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        def union(x: tuple, y: tuple) -> None:
-            parent[find(x)] = find(y)
-
-        for row in rows:
-            me = ("ad", row["site"], row["site_ad_id"])
-            find(me)
-            if row["network_id"]:
-                union(me, ("net", row["network_id"]))
-            for other in row["neighbours"]:
-                union(me, ("net", other["network_id"]) if other["network_id"]
-                      else ("ad", other["site"], other["site_ad_id"]))
-        groups: dict[tuple, list[tuple]] = {}
-        for node in list(parent):
-            groups.setdefault(find(node), []).append(node)
-        assigned, merges = [], []
-        for members in groups.values():
-            nets = sorted(node[1] for node in members if node[0] == "net")
-            ads_here = sorted(node[1:] for node in members if node[0] == "ad")
-            chosen = nets[0] if nets else network_id(*ads_here[0])
-            assigned += [{"site": s, "site_ad_id": i, "network_id": chosen} for s, i in ads_here]
-            if len(nets) > 1:
-                merges.append({"old": nets[1:], "network_id": chosen})
-        tx.run(q.SET_NETWORKS, ads=assigned).consume()
-        if merges:
-            tx.run(q.MERGE_NETWORKS, merges=merges).consume()
-        return sum(len(m["old"]) for m in merges)
-
     with driver.session() as session:
-        return session.execute_write(work)
+        return session.execute_write(_assign, keys, hub)
+
+
+def _assign(tx: neo4j.ManagedTransaction, keys: list[tuple[str, str]], hub: int) -> int:
+    """assign_networks inside a transaction (keys sorted, distinct)."""
+    rows = tx.run(q.NEIGHBOURS, ads=[{"site": s, "site_ad_id": i} for s, i in keys], hub=hub).data()
+    parent: dict[tuple, tuple] = {}
+
+    def find(x: tuple) -> tuple:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(x: tuple, y: tuple) -> None:
+        parent[find(x)] = find(y)
+
+    for row in rows:
+        me = ("ad", row["site"], row["site_ad_id"])
+        find(me)
+        if row["network_id"]:
+            union(me, ("net", row["network_id"]))
+        for other in row["neighbours"]:
+            union(me, ("net", other["network_id"]) if other["network_id"]
+                  else ("ad", other["site"], other["site_ad_id"]))
+    groups: dict[tuple, list[tuple]] = {}
+    for node in list(parent):
+        groups.setdefault(find(node), []).append(node)
+    assigned, merges = [], []
+    for members in groups.values():
+        nets = sorted(node[1] for node in members if node[0] == "net")
+        ads_here = sorted(node[1:] for node in members if node[0] == "ad")
+        chosen = nets[0] if nets else network_id(*ads_here[0])
+        assigned += [{"site": s, "site_ad_id": i, "network_id": chosen} for s, i in ads_here]
+        if len(nets) > 1:
+            merges.append({"old": nets[1:], "network_id": chosen})
+    tx.run(q.SET_NETWORKS, ads=assigned).consume()
+    if merges:
+        tx.run(q.MERGE_NETWORKS, merges=merges).consume()
+    return sum(len(m["old"]) for m in merges)
 
 
 def ads_with_images(driver: neo4j.Driver, sha256s: list[str]) -> list[tuple[str, str]]:
@@ -113,4 +115,47 @@ def set_ignored(driver: neo4j.Driver, key: str, ignored: bool = True) -> str | N
 
 def hubs(driver: neo4j.Driver, hub: int = HUB_ADS, limit: int = 100) -> list[dict]:
     return [r.data() for r in driver.execute_query(q.HUBS, hub=hub, limit=limit,
+                                                  routing_=neo4j.RoutingControl.READ).records]
+
+
+KINDS = {"phone": "Phone", "email": "Email", "handle": "Handle", "image": "Image", "face": "Face"}
+
+
+def ignore(driver: neo4j.Driver, kind: str, key: str, ignored: bool = True, hub: int = HUB_ADS) -> dict | None:
+    """set_ignored for one kind of identifier (a key of KINDS), applied to networks at once: the
+    networks of the ads it is on are recomputed in the same transaction, so ignoring it splits
+    networks it alone joined and counting it again joins them back (no `rebuild` needed; the rest
+    of the graph is untouched). Returns {label, ads, moved, networks_before, networks_after}: the
+    ads of the networks recomputed, how many of them changed network, and how many networks they
+    were in before and after; None when there is no such identifier. One transaction: a network of
+    many thousands of ads makes it a large one."""
+    label = KINDS[kind]
+
+    def work(tx: neo4j.ManagedTransaction) -> dict | None:
+        record = tx.run(q.SET_IGNORED_OF_KIND, label=label, key=key, ignored=ignored).single()
+        if record is None:
+            return None
+        before = {(r["site"], r["site_ad_id"]): r["network_id"]
+                  for r in tx.run(q.ADS_OF_NETWORKS, networks=sorted(set(record["networks"])))}
+        for ad in record["ads"]:
+            before.setdefault((ad["site"], ad["site_ad_id"]), None)
+        keys = sorted(before)
+        rows = [{"site": s, "site_ad_id": i} for s, i in keys]
+        if keys:
+            tx.run(q.SET_NETWORKS, ads=[{**row, "network_id": None} for row in rows]).consume()
+            _assign(tx, keys, hub)
+        after = {(r["site"], r["site_ad_id"]): r["network_id"] for r in tx.run(q.AD_NETWORKS, ads=rows)}
+        return {"label": record["label"], "ads": len(keys),
+                "moved": sum(1 for k in keys if before[k] != after.get(k)),
+                "networks_before": len({n for n in before.values() if n}),
+                "networks_after": len({n for n in after.values() if n})}
+
+    with driver.session() as session:
+        return session.execute_write(work)
+
+
+def hub_spread(driver: neo4j.Driver, min_ads: int = HUB_ADS, limit: int = 500) -> list[dict]:
+    """Identifiers on more than min_ads ads, and every identifier marked ignored, most shared
+    first, with the networks and sites their ads span: what the hubs page shows."""
+    return [r.data() for r in driver.execute_query(q.HUB_SPREAD, min_ads=min_ads, limit=limit,
                                                   routing_=neo4j.RoutingControl.READ).records]

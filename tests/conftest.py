@@ -7,6 +7,7 @@ before every test, so never point them at a database that matters.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import pytest
@@ -16,7 +17,7 @@ from graph.config import Settings, load_settings
 from graph.driver import open_driver
 from graph.model import apply_schema
 
-from helpers import free_port
+from helpers import PASSWORD, free_port
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +65,34 @@ def graph(driver):
     with driver.session() as session:
         session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
     return driver
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (browsers cannot be downloaded here): `make test`
+    installs it; ADGRAPH_CHROMIUM names another binary."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    path = os.environ.get("ADGRAPH_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail("no Chromium: run `make test` (it installs Debian's chromium) or set ADGRAPH_CHROMIUM")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def app(neo4j_settings, tmp_path):
+    """The web app on the test database, its own data folder, and an analyst "ana" (helpers.PASSWORD)."""
+    from api import accounts
+    from api.app import create_app
+
+    settings = dataclasses.replace(neo4j_settings, data_dir=tmp_path)
+    app = create_app(settings)
+    accounts.add_user(app.extensions["adgraph_db"], "ana", "analyst", PASSWORD)
+    yield app
+    if "adgraph_driver" in app.extensions:
+        app.extensions["adgraph_driver"].close()

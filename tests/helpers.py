@@ -6,6 +6,7 @@ import hashlib
 import json
 import random
 import socket
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,14 @@ def picture(seed: int = 1, size=(640, 480)):
         x, y, r = rng.randrange(size[0]), rng.randrange(size[1]), rng.randrange(30, 160)
         draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
     return im
+
+
+PASSWORD = "correct horse battery"  # of the accounts tests make
+
+
+def token(client, path="/login") -> str:
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def login(client, name="ana", password=PASSWORD, **extra):
+    return client.post("/login", data={"name": name, "password": password, "csrf_token": token(client), **extra})

@@ -3,11 +3,9 @@ login, roles, CSRF, the audit chain, FaceSearch over the API, and `adgraph serve
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import io
 import os
-import re
 import sqlite3
 import subprocess
 import time
@@ -17,31 +15,11 @@ import pytest
 from PIL import Image
 
 from api import accounts, audit, store
-from api.app import create_app
 from graph.ingest import write_batch
 from graph.records import normalize
 
-from helpers import ADGRAPH, free_port, observation, picture, sha
+from helpers import ADGRAPH, PASSWORD, free_port, login, observation, picture, sha, token
 
-PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def app(neo4j_settings, tmp_path):
-    settings = dataclasses.replace(neo4j_settings, data_dir=tmp_path)
-    app = create_app(settings)
-    accounts.add_user(app.extensions["adgraph_db"], "ana", "analyst", PASSWORD)
-    yield app
-    if "adgraph_driver" in app.extensions:
-        app.extensions["adgraph_driver"].close()
-
-
-def token(client, path="/login") -> str:
-    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
-
-
-def login(client, name="ana", password=PASSWORD, **extra):
-    return client.post("/login", data={"name": name, "password": password, "csrf_token": token(client), **extra})
 
 
 def test_nothing_without_login(app):
@@ -49,7 +27,7 @@ def test_nothing_without_login(app):
     page = client.get("/")
     assert page.status_code == 302 and page.headers["Location"].startswith("/login")
     api = client.post("/api/faces/search")
-    assert api.status_code == 401 and api.get_json() == {"error": "log in first"}
+    assert api.status_code == 401 and api.get_json() == {"ok": False, "status": 401, "error": "log in first", "errors": []}
 
 
 def test_login_with_the_right_password_only(app):

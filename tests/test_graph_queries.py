@@ -15,6 +15,12 @@ QUERIES = [
     for module in MODULES
     for name, value in inspect.getmembers(module)
     if name.isupper() and not name.startswith("_") and isinstance(value, str)
+] + [  # families of queries, one per kind of node
+    (f"{module.__name__}.{name}[{key}]", query)
+    for module in MODULES
+    for name, value in inspect.getmembers(module)
+    if name.isupper() and not name.startswith("_") and isinstance(value, dict)
+    for key, query in value.items()
 ]
 
 

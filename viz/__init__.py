@@ -1,4 +1,5 @@
 """Network pictures for the browser (pyvis), from plain nodes and edges; knows nothing of Neo4j.
 
-Not built yet: see the web app issue.
+picture.py builds them; templates/network_view.html is the template pyvis renders through;
+static/network.js draws them with the vis-network that pyvis ships.
 """

@@ -20,3 +20,19 @@ MATCH (high:Image {sha256: r.high})
 MERGE (low)-[e:NEAR_DUPLICATE]->(high)
   ON CREATE SET e.distance = r.distance, e.first_seen = datetime()
 """
+
+# How many Image nodes there are, from Neo4j's count store (constant time, whatever their number):
+# graph.imagesearch compares it with the count taken when its index was loaded, to see new images.
+IMAGE_COUNT = """
+MATCH (i:Image)
+RETURN count(i) AS images
+"""
+
+# The distinct pHashes starting with one hex digit, as one list (a seek on the phash range index).
+# One row per image costs the driver about 20 µs; a list of a million arrives in about a second.
+# graph.imagesearch asks for each of the 16 digits in turn, so no single answer holds every pHash.
+PHASHES_STARTING_WITH = """
+MATCH (i:Image)
+WHERE i.phash STARTS WITH $prefix
+RETURN collect(DISTINCT i.phash) AS phashes
+"""

@@ -86,3 +86,48 @@ ADS_WITH_IMAGES = """
 MATCH (a:Ad)-[:HAS_IMAGE]->(i:Image) WHERE i.sha256 IN $sha256s
 RETURN DISTINCT a.site AS site, a.site_ad_id AS site_ad_id
 """
+
+# The web app's hubs page: identifiers linked to more than $min_ads ads, and every identifier marked
+# ignored (so an admin can undo it), with how many networks and sites their ads span.
+HUB_SPREAD = """
+MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad)
+WITH x, count(a) AS ads, count(DISTINCT a.network_id) AS networks, count(DISTINCT a.site) AS sites
+WHERE ads > $min_ads OR coalesce(x.ignored, false)
+RETURN labels(x)[0] AS label, coalesce(x.e164, x.address, x.handle_id, x.sha256) AS key, ads, networks, sites,
+       coalesce(x.ignored, false) AS ignored
+ORDER BY ads DESC, key LIMIT $limit
+"""
+
+# SET_IGNORED for one kind of identifier ($label), returning the networks of the ads it is on (and
+# those ads, some of which may have no network yet): the networks marking it may split or join.
+SET_IGNORED_OF_KIND = """
+CALL () {
+  MATCH (x:Phone {e164: $key}) WHERE $label = 'Phone' RETURN x
+  UNION MATCH (x:Email {address: $key}) WHERE $label = 'Email' RETURN x
+  UNION MATCH (x:Handle {handle_id: $key}) WHERE $label = 'Handle' RETURN x
+  UNION MATCH (x:Image {sha256: $key}) WHERE $label = 'Image' RETURN x
+  UNION MATCH (x:Face {face_id: $key}) WHERE $label = 'Face' RETURN x
+}
+SET x.ignored = $ignored
+WITH x
+OPTIONAL CALL (x) {
+  MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad) RETURN a
+  UNION
+  MATCH (x)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(a:Ad) RETURN a
+}
+WITH x, collect(DISTINCT a) AS ads
+RETURN labels(x)[0] AS label, [a IN ads WHERE a.network_id IS NOT NULL | a.network_id] AS networks,
+       [a IN ads | {site: a.site, site_ad_id: a.site_ad_id}] AS ads
+"""
+
+# Every ad of these networks (network_id is indexed).
+ADS_OF_NETWORKS = """
+MATCH (a:Ad) WHERE a.network_id IN $networks
+RETURN a.site AS site, a.site_ad_id AS site_ad_id, a.network_id AS network_id
+"""
+
+AD_NETWORKS = """
+UNWIND $ads AS key
+MATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})
+RETURN a.site AS site, a.site_ad_id AS site_ad_id, a.network_id AS network_id
+"""

@@ -44,3 +44,29 @@ WITH a, min(point.distance(l.point, point({latitude: $lat, longitude: $lon}))) A
 WHERE meters <= $meters
 RETURN count(a) AS total
 """
+
+# Ads by an image: the image with the uploaded bytes ($sha256) and the images whose pHash is one of
+# $near ({phash, distance}: graph.imagesearch finds them within the crawl's near-duplicate distance;
+# the phash range index finds their images). Each ad once, by its best-matching image (identical
+# first, then the nearest; the lowest sha256 among equals), with how many of its images matched.
+_IMAGE_MATCHES = """
+CALL () {
+  MATCH (i:Image {sha256: $sha256})<-[:HAS_IMAGE]-(a:Ad)
+  RETURN a, i, 'identical' AS match, 0 AS distance, 0 AS rank
+  UNION ALL
+  UNWIND $near AS n
+  MATCH (i:Image {phash: n.phash})<-[:HAS_IMAGE]-(a:Ad)
+  WHERE i.sha256 <> $sha256
+  RETURN a, i, 'near-duplicate' AS match, n.distance AS distance, 1 + n.distance AS rank
+}"""
+ADS_BY_IMAGE = _IMAGE_MATCHES + """
+WITH a, i, match, distance, rank ORDER BY rank, i.sha256
+WITH a, collect({image: i.sha256, match: match, distance: distance, rank: rank}) AS found
+WITH a, found[0] AS best, size(found) AS images
+RETURN """ + _AD_ROW + """, best.match AS match, best.distance AS distance, best.image AS image,
+       images AS matched_images
+ORDER BY best.rank, a.last_seen DESC, a.site, a.site_ad_id SKIP $skip LIMIT $limit
+"""
+COUNT_BY_IMAGE = _IMAGE_MATCHES + """
+RETURN count(DISTINCT a) AS total
+"""
