@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
-#   make demo   set up, start the local Neo4j and the demo site, crawl it
-#   make test   set up and run the test suite against a throwaway Neo4j
+#   make demo   set up, start the local Neo4j and the demo site, crawl it, then serve the app on :5000
+#   make test   set up and run the test suite against a throwaway Neo4j and Debian's Chromium
 # Both are safe to run again: nothing is done twice.
 
 SHELL := /bin/bash
@@ -12,8 +12,9 @@ SYSTEM_DEPS := $(VENV)/.system-deps
 DEMO_DIR := .demo
 DEMO_PORT := 8001
 DEMO_URL := http://127.0.0.1:$(DEMO_PORT)
+APP_PORT := 5000
 
-.PHONY: demo demosite stop test install system-deps launcher bench clean db-stop
+.PHONY: demo demosite demo-user stop test install system-deps launcher bench clean db-stop
 
 demo: install launcher
 	$(BIN)/adgraph db start
@@ -32,7 +33,20 @@ demo: install launcher
 	@$(BIN)/python -c "from PIL import Image; from skimage.data import astronaut; Image.fromarray(astronaut()).save('$(DEMO_DIR)/astronaut.png')"
 	@echo "  $(BIN)/adgraph faces search $(DEMO_DIR)/astronaut.png --face 1   # FaceSearch: the ads that show this face"
 	@echo "  $(BIN)/adgraph crawl crawler/sites/demo.yaml --every 2     # keep crawling (Ctrl-C stops cleanly)"
-	@echo "Stop everything with: make stop"
+	@$(MAKE) --no-print-directory demo-user
+	@echo
+	@echo "The app: http://127.0.0.1:$(APP_PORT)/  log in as demo, password: $$(cat $(DEMO_DIR)/password)"
+	@echo "  search 202.555.0101-style phones, open a network, click its nodes. Ctrl-C stops the app; make stop the rest."
+	$(BIN)/adgraph serve --host 127.0.0.1 --port $(APP_PORT)
+
+# The demo's admin account; its password is made once and kept in $(DEMO_DIR)/password (0600).
+demo-user: install
+	@mkdir -p $(DEMO_DIR)
+	@if [ ! -s $(DEMO_DIR)/password ]; then \
+	  (umask 077; $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(12))" > $(DEMO_DIR)/password); \
+	  $(BIN)/adgraph user add demo --role admin --password-stdin < $(DEMO_DIR)/password || \
+	  { rm -f $(DEMO_DIR)/password; echo "An account 'demo' exists from an earlier demo whose password file is gone: use another account (adgraph user add NAME --role admin)." >&2; exit 1; }; \
+	fi
 
 # The demo classifieds site, in the background (log and pid in $(DEMO_DIR)/); started once.
 demosite: install
@@ -53,13 +67,18 @@ test: install launcher
 
 install: $(INSTALLED)
 
-# Java 17+ and Maven run the local Neo4j; installed from Debian when missing (as root).
+# Java 17+ and Maven run the local Neo4j; Debian's Chromium runs the browser tests (Playwright
+# drives it: browsers cannot be downloaded at run time). Installed from Debian when missing (as root).
 system-deps: $(SYSTEM_DEPS)
-$(SYSTEM_DEPS):
-	@if ! command -v java >/dev/null || ! command -v mvn >/dev/null; then \
+$(SYSTEM_DEPS): Makefile
+	@missing=""; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jre-headless"; \
+	command -v mvn >/dev/null || missing="$$missing maven"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q openjdk-17-jre-headless maven; \
-	  else echo "Install Java 17+ and Maven (e.g. sudo apt-get install openjdk-17-jre-headless maven), then run make again." >&2; exit 1; fi; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	  else echo "Install$$missing (e.g. sudo apt-get install$$missing), then run make again." >&2; exit 1; fi; \
 	fi
 	@mkdir -p $(VENV) && touch $@
 
