@@ -96,6 +96,7 @@ bench: install launcher
 	$(BIN)/python bench/ingest.py --ads 100000
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/viz.py
 
 db-stop:
 	$(BIN)/adgraph db stop

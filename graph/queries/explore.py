@@ -2,18 +2,20 @@
 investigator expands it. Parameterized; each node comes back as one map (_NODE below)."""
 
 # Every node as one map: its kind, its key, and what a label or tooltip needs. Ads carry their
-# newest version's text for the tooltip.
+# newest version's text for the tooltip. Times come back as ISO strings: the driver takes about
+# 100 µs to make each zoned datetime, a second on a 2,000-node picture.
 _KEY = """CASE WHEN %(n)s:Ad THEN %(n)s.site + '/' + %(n)s.site_ad_id
             ELSE coalesce(%(n)s.e164, %(n)s.address, %(n)s.handle_id, %(n)s.sha256, %(n)s.face_id, %(n)s.location_id) END"""
 
 _NODE = """{kind: labels(%(n)s)[0], key: """ + _KEY + """,
   title: %(n)s.title, name: %(n)s.name, region: %(n)s.region, engine: %(n)s.engine,
-  first_seen: %(n)s.first_seen, last_seen: %(n)s.last_seen, removed_at: %(n)s.removed_at,
+  first_seen: toString(%(n)s.first_seen), last_seen: toString(%(n)s.last_seen),
+  removed_at: toString(%(n)s.removed_at),
   network_id: %(n)s.network_id, ignored: coalesce(%(n)s.ignored, false),
   body: CASE WHEN %(n)s:Ad THEN COLLECT { MATCH (%(n)s)-[:HAS_VERSION]->(v) WITH v ORDER BY v.fetched_at DESC
                                           RETURN v.body LIMIT 1 }[0] END,
   ads: CASE WHEN %(n)s:Ad THEN null
-            ELSE COUNT { (%(n)s)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE|IN_LOCATION]-(:Ad) } END}"""
+            ELSE COUNT { (%(n)s)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE|IN_LOCATION]-() } END}"""
 
 _LINKS = "HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE|IN_LOCATION"
 
@@ -31,6 +33,8 @@ UNWIND nodes + coalesce(faces, []) AS n
 RETURN {_NODE % {"n": "n"}} AS node
 """
 
+# The other end's network is tested as a filter, not matched as a pattern: planned right after a
+# bulk ingest, the pattern became a hash join over every ad (4 s instead of 0.2 s on 1,200 ads).
 NETWORK_EDGES = f"""
 MATCH (a:Ad {{network_id: $network_id}})
 CALL (a) {{
@@ -40,11 +44,12 @@ CALL (a) {{
   MATCH (a)-[:HAS_IMAGE]->(i:Image)-[r:HAS_FACE]->(f:Face)
   RETURN i AS s, r, f AS t
   UNION
-  MATCH (a)-[:HAS_IMAGE]->(i:Image)-[r:NEAR_DUPLICATE]->(j:Image)<-[:HAS_IMAGE]-(:Ad {{network_id: $network_id}})
+  MATCH (a)-[:HAS_IMAGE]->(i:Image)-[r:NEAR_DUPLICATE]->(j:Image)
+  WHERE EXISTS {{ MATCH (j)<-[:HAS_IMAGE]-(b) WHERE b.network_id = $network_id }}
   RETURN i AS s, r, j AS t
   UNION
   MATCH (a)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(f:Face)-[r:SAME_FACE]->(g:Face)
-        <-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(:Ad {{network_id: $network_id}})
+  WHERE EXISTS {{ MATCH (g)<-[:HAS_FACE]-()<-[:HAS_IMAGE]-(b) WHERE b.network_id = $network_id }}
   RETURN f AS s, r, g AS t
 }}
 WITH DISTINCT s, r, t
