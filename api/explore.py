@@ -34,7 +34,8 @@ def network_picture(network_id: str) -> viz.Picture:
     if view == "aggregated":
         result = viz.aggregate(graph, link, limit=above)
     else:
-        result = viz.picture(graph, link, aggregate_above=len(graph["nodes"]) if view == "full" else above)
+        full = view == "full" and len(graph["nodes"]) <= viz.DRAW_AT_MOST
+        result = viz.picture(graph, link, aggregate_above=len(graph["nodes"]) if full else above)
     result.net.heading = f"Network {network_id}: {result.nodes_in_network} nodes"
     return result
 

@@ -17,12 +17,12 @@ splits networks it alone joined, counting it again joins them back."""
 
 from __future__ import annotations
 
-import phonenumbers
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from api.app import audit, driver, json_error
 from graph import networks
+from graph.records import readable_phone
 
 bp = Blueprint("identifiers", __name__)
 
@@ -41,10 +41,7 @@ class IgnoreError(ValueError):
 def readable(label: str, key: str) -> str:
     """How an investigator reads an identifier: a phone in its national format, a handle as @name."""
     if label == "Phone":
-        try:
-            return phonenumbers.format_number(phonenumbers.parse(key), phonenumbers.PhoneNumberFormat.NATIONAL)
-        except phonenumbers.NumberParseException:
-            return key
+        return readable_phone(key)
     if label == "Handle":
         platform, _, handle = key.partition(":")
         return f"@{handle} on {platform}" if handle else key
@@ -54,7 +51,8 @@ def readable(label: str, key: str) -> str:
 
 
 def _min_ads() -> int:
-    return max(request.args.get("min_ads", networks.HUB_ADS, type=int) or networks.HUB_ADS, 1)
+    value = request.args.get("min_ads", type=int)
+    return networks.HUB_ADS if value is None else max(value, 1)
 
 
 def _hubs(min_ads: int) -> list[dict]:
@@ -83,23 +81,25 @@ def hubs_page():
 def _ignore(kind: str, key, ignored, reason) -> dict:
     """Check the request, mark the identifier, recompute its networks, log it all. Raises IgnoreError."""
     params = {"kind": kind, "key": key, "ignored": ignored, "reason": reason}
+    def refuse(message: str, status: int = 400):
+        audit("identifier.ignore", {**params, "refused": message}, 0)  # refused attempts are logged too
+        raise IgnoreError(message, status)
+
     if current_user.role != "admin":
-        audit("identifier.ignore", {**params, "refused": "not an admin"}, 0)
-        raise IgnoreError("only an admin may mark an identifier ignored for linking", 403)
+        refuse("only an admin may mark an identifier ignored for linking", 403)
     if kind not in networks.KINDS:
-        raise IgnoreError(f"no kind of identifier {kind!r}: use one of {', '.join(networks.KINDS)}", 404)
+        refuse(f"no kind of identifier {kind!r}: use one of {', '.join(networks.KINDS)}", 404)
     if not isinstance(key, str) or not key or len(key) > MAX_KEY:
-        raise IgnoreError("give the identifier as \"key\": its E.164 number, address, platform:handle, "
+        refuse("give the identifier as \"key\": its E.164 number, address, platform:handle, "
                           "SHA-256 or face id, as the hubs list shows it")
     if not isinstance(ignored, bool):
-        raise IgnoreError("give \"ignored\": true to ignore it for linking, false to count it as evidence again")
+        refuse("give \"ignored\": true to ignore it for linking, false to count it as evidence again")
     if not isinstance(reason, str) or not reason.strip() or len(reason) > MAX_REASON:
-        raise IgnoreError(f"give a \"reason\" for the audit log (at most {MAX_REASON} characters), "
+        refuse(f"give a \"reason\" for the audit log (at most {MAX_REASON} characters), "
                           "e.g. \"the site's own number, in every ad's footer\"")
     result = networks.ignore(driver(), kind, key, ignored)
     if result is None:
-        audit("identifier.ignore", {**params, "refused": "no such identifier"}, 0)
-        raise IgnoreError(f"no {kind} {key!r} in the graph", 404)
+        refuse(f"no {kind} {key!r} in the graph", 404)
     audit("identifier.ignore", params, result["moved"])
     return {"kind": kind, "key": key, "value": readable(result["label"], key), "ignored": ignored,
             "ads": result["ads"], "moved": result["moved"], "networks_before": result["networks_before"],

@@ -48,7 +48,8 @@ def api_network(network_id: str):
 @bp.route("/networks/<network_id>")
 def network_page(network_id: str):
     network = _network(network_id)
-    return render_template("network.html", network=network, picture=network_picture(network_id), legend=viz.legend())
+    return render_template("network.html", network=network, picture=network_picture(network_id), legend=viz.legend(),
+                           draw_at_most=viz.DRAW_AT_MOST)
 
 
 @bp.route("/api/networks/<network_id>/analysis")

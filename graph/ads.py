@@ -6,9 +6,9 @@ import difflib
 from datetime import datetime, timedelta, timezone
 
 import neo4j
-import phonenumbers
 
 from graph.queries import ads as q
+from graph.records import readable_phone
 from graph.values import to_json
 
 _READ = neo4j.RoutingControl.READ
@@ -57,7 +57,7 @@ def network_detail(driver: neo4j.Driver, network_id: str) -> dict | None:
         "network_id": network_id,
         "ads": rows,
         "sites": site_rows,
-        "phones": [{"e164": r["key"], "national": national_phone(r["key"]), "ads": r["ads"], "ignored": r["ignored"]}
+        "phones": [{"e164": r["key"], "national": readable_phone(r["key"]), "ads": r["ads"], "ignored": r["ignored"]}
                    for r in identifiers if r["kind"] == "Phone"],
         "identifiers": [r.data() for r in identifiers],
         "places": [{k: to_json(v) for k, v in r.items() if k != "spans"} for r in places],
@@ -81,16 +81,6 @@ def _read_network(tx: neo4j.ManagedTransaction, network_id: str) -> tuple[list, 
 
 def _place_label(place) -> str:
     return ", ".join(part for part in (place["name"], place["region"]) if part)
-
-
-def national_phone(e164: str) -> str:
-    """A number as people in its own country write it ("+13125550147" -> "(312) 555-0147"); the E.164
-    text itself when phonenumbers cannot read it."""
-    try:
-        number = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return e164
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL) or e164
 
 
 def places_per_week(spans: list[tuple[str, str, datetime, datetime]]) -> list[dict]:

@@ -11,6 +11,7 @@ around that one identifier (the web app's hubs page)."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 from typing import Iterable
 
 import neo4j
@@ -144,14 +145,50 @@ def ignore(driver: neo4j.Driver, kind: str, key: str, ignored: bool = True, hub:
         if keys:
             tx.run(q.SET_NETWORKS, ads=[{**row, "network_id": None} for row in rows]).consume()
             _assign(tx, keys, hub)
-        after = {(r["site"], r["site_ad_id"]): r["network_id"] for r in tx.run(q.AD_NETWORKS, ads=rows)}
+        fresh = {(r["site"], r["site_ad_id"]): r["network_id"] for r in tx.run(q.AD_NETWORKS, ads=rows)}
+        after = keep_ids(before, fresh)
+        renamed = [{"site": s, "site_ad_id": i, "network_id": after[(s, i)]} for s, i in keys
+                   if after.get((s, i)) != fresh.get((s, i))]
+        if renamed:
+            tx.run(q.SET_NETWORKS, ads=renamed).consume()
         return {"label": record["label"], "ads": len(keys),
-                "moved": sum(1 for k in keys if before[k] != after.get(k)),
+                "moved": sum(1 for k in keys if before[k] != after.get(k)),  # ids are kept: a change is a move
                 "networks_before": len({n for n in before.values() if n}),
                 "networks_after": len({n for n in after.values() if n})}
 
     with driver.session() as session:
         return session.execute_write(work)
+
+
+def keep_ids(before: dict, fresh: dict) -> dict:
+    """Network ids after a recomputation, keeping the ones investigators know: each old id goes to
+    the new network holding most of its ads (ties: the smaller new id); a new network that gets no
+    old id keeps its fresh id, or, if another network took that one, another its ads would found.
+    before/fresh: {ad key: network id or None}. Pure; returns {ad key: id}."""
+    pieces: dict[str, list] = {}
+    for key, net in fresh.items():
+        if net:
+            pieces.setdefault(net, []).append(key)
+    claims = sorted(((-sum(1 for k in members if before.get(k) == old), new, old)
+                     for new, members in pieces.items() for old in {before.get(k) for k in members} if old))
+    names: dict[str, str] = {}
+    for _, new, old in claims:
+        if new not in names and old not in names.values():
+            names[new] = old
+    taken, known = set(names.values()), {n for n in before.values() if n}
+    for new, members in sorted(pieces.items()):
+        if new not in names:
+            names[new] = new if new not in taken else next(  # another network took the id it was given
+                nid for nid in _candidate_ids(sorted(members)) if nid not in taken | known)
+            taken.add(names[new])
+    return {key: names.get(net) if net else None for key, net in fresh.items()}
+
+
+def _candidate_ids(members: list[tuple[str, str]]):
+    """Ids a network of these ads could take: the ones its ads would found, then salted ones."""
+    yield from (network_id(*key) for key in members)
+    site, site_ad_id = members[0]
+    yield from (network_id(site, f"{site_ad_id}#{n}") for n in itertools.count(1))
 
 
 def hub_spread(driver: neo4j.Driver, min_ads: int = HUB_ADS, limit: int = 500) -> list[dict]:

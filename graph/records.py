@@ -15,6 +15,7 @@ from pathlib import Path
 import fastjsonschema
 import jsonschema
 import orjson
+import phonenumbers
 
 SCHEMA_FILE = Path(__file__).with_name("observation.schema.json")
 
@@ -100,6 +101,18 @@ def content_hash(title: str, body: str, image_sha256s: list[str]) -> str:
 
 def face_id(face: dict) -> str:
     return _sha256(json.dumps([face["image_sha256"], face["engine"], face["model"], face["box"]]))
+
+
+def readable_phone(e164: str, home: str = "US") -> str:
+    """A number as an investigator reads it: national format at home ("+13125550147" -> "(312)
+    555-0147"), international abroad ("+44 20 7946 0123"); the text itself when it is no number."""
+    try:
+        number = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return e164
+    style = (phonenumbers.PhoneNumberFormat.NATIONAL if phonenumbers.region_code_for_number(number) == home
+             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(number, style) or e164
 
 
 def handle_id(platform: str, handle: str) -> str:

@@ -198,7 +198,6 @@ def test_hostile_ad_text_runs_nothing_in_ad_pages_or_tooltips(browser_page, demo
         ORDER BY id""").records
     assert {"<script>" in r["title"] for r in hostile} == {True, False}, "the demo site has both kinds"
     log_in(page)
-    page.evaluate("window.__probe = 'page'")
     for ad in hostile:
         page.goto(f"/ads/{ad['site']}/{ad['id']}")
         text = page.locator("main").inner_text()

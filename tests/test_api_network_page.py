@@ -9,11 +9,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from graph.ads import image_reuse, national_phone, network_faces, places_per_week, sites
+from graph.ads import image_reuse, network_faces, places_per_week, sites
 from graph.faces import link_face_pairs
 from graph.ingest import write_batch
 from graph.networks import assign_networks
-from graph.records import face_id, normalize
+from graph.records import face_id, normalize, readable_phone
 
 from helpers import PASSWORD, observation, removal, sha
 
@@ -128,13 +128,13 @@ def test_network_page_shows_them_escaped(app, graph):
 
 @pytest.mark.parametrize("e164, readable", [
     ("+13125550147", "(312) 555-0147"),
-    ("+442079460123", "020 7946 0123"),
-    ("+4930901820", "030 901820"),
+    ("+442079460123", "+44 20 7946 0123"),
+    ("+4930901820", "+49 30 901820"),
     ("not a number", "not a number"),
     ("+999", "+999"),
 ])
-def test_national_phone(e164, readable):
-    assert national_phone(e164) == readable
+def test_readable_phone(e164, readable):
+    assert readable_phone(e164) == readable
 
 
 def t(day: str) -> datetime:

@@ -89,6 +89,7 @@ def test_real_answers_match_the_description(app, network):
               200, "Picture")
     check(client.get("/api/nodes/expand", query_string={"node": f"Phone:{PHONE}"}), 200, "Expansion")
     check(client.get("/api/nodes/expand", query_string={"node": "nonsense"}), 400, "Error")
+    check(client.get("/api/nodes/expand", query_string={"node": "Phone:+13125550199"}), 404, "Error")
     check(client.get("/api/identifiers/hubs", query_string={"min_ads": 2}), 200, "Hubs")
     check(client.get("/api/audit"), 403, "Error")  # an analyst
 
@@ -96,8 +97,11 @@ def test_real_answers_match_the_description(app, network):
     Image.new("RGB", (64, 64), "white").save(photo, "PNG")
     token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"',
                       client.get("/search").get_data(as_text=True)).group(1)
-    check(client.post("/api/search/image", data={"image": (io.BytesIO(photo.getvalue()), "a.png")},
-                      headers={"X-CSRFToken": token}), 200, "ImageResults")
+    found_by_image = check(client.post("/api/search/image", data={"image": (io.BytesIO(photo.getvalue()), "a.png")},
+                                       headers={"X-CSRFToken": token}), 200, "ImageResults")
+    again = found_by_image["query"]
+    check(client.get("/api/search/image", query_string={"sha256": again["sha256"], "phash": again["phash"]}),
+          200, "ImageResults")
     check(client.post("/api/search/image", data={}, headers={"X-CSRFToken": token}), 400, "Error")
     check(client.post("/api/search/image", data={}), 400, "Error")  # no CSRF token
     check(client.post("/api/identifiers/phone/ignore", json={"key": PHONE, "ignored": True, "reason": "test"},

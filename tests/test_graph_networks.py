@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from graph.ingest import write_batch
-from graph.networks import assign_networks, hubs, network_id, rebuild, set_ignored, why_linked
+from graph.networks import assign_networks, hubs, keep_ids, network_id, rebuild, set_ignored, why_linked
 from graph.records import normalize
 
 from helpers import observation, sha
@@ -87,3 +89,58 @@ def test_networks_from_the_command_line(graph):
     rebuilt = adgraph("networks", "rebuild")
     assert rebuilt.returncode == 0 and "3 ads in 3 networks" in rebuilt.stderr
     assert adgraph("networks", "hubs", "--min-ads", "1").stdout.count("\n") == 1
+
+
+A, B, C, D, E = (("s", x) for x in "abcde")
+
+
+@pytest.mark.parametrize("before, fresh, after", [
+    # Nothing split: the known id stays, whatever the recomputation called it.
+    ({A: "n1", B: "n1"}, {A: "f", B: "f"}, {A: "n1", B: "n1"}),
+    # A split: the old id goes to the part holding most of its ads; the other part keeps its fresh id.
+    ({A: "n1", B: "n1", C: "n1"}, {A: "f1", B: "f2", C: "f2"}, {A: "f1", B: "n1", C: "n1"}),
+    # A tie goes to the smaller fresh id.
+    ({A: "n1", B: "n1"}, {A: "f1", B: "f2"}, {A: "n1", B: "f2"}),
+    # A merge keeps the id of the network with most ads; an ad new to the graph joins it.
+    ({A: "n1", B: "n2", C: "n2", D: None}, {A: "f", B: "f", C: "f", D: "f"}, {A: "n2", B: "n2", C: "n2", D: "n2"}),
+    # Two networks untouched by the recomputation keep their ids even if it swapped them.
+    ({A: "n1", B: "n2"}, {A: "n2", B: "n1"}, {A: "n1", B: "n2"}),
+])
+def test_recomputed_networks_keep_the_ids_investigators_know(before, fresh, after):
+    assert keep_ids(before, fresh) == after
+
+
+def test_a_part_whose_fresh_id_was_taken_gets_another():
+    # The part with ad A was named after A, as the old network was; the bigger part took the old id.
+    old = network_id(*A)
+    result = keep_ids({A: old, B: old, C: old}, {A: old, B: "f2", C: "f2"})
+    assert result[B] == result[C] == old
+    assert result[A] not in (old, "f2") and result[A].startswith("n")
+
+
+@pytest.mark.parametrize("ignored_side", [0, 1])
+def test_an_ignored_face_joins_nothing_from_either_side(graph, ignored_side):
+    """Two ads sharing nothing but the same face (SAME_FACE between their pictures' faces): one
+    network, until either face is ignored; then two, with the known id kept by one of them."""
+    from graph.faces import link_face_pairs
+    from graph.networks import ignore
+    from graph.records import face_id
+
+    faces = [{"image_sha256": sha(f"img-{n}"), "engine": "dlib", "model": "test", "box": [n, 10, 40, 40]}
+             for n in range(2)]
+    ads = [normalize(observation(site="demo", site_ad_id=str(n), raw_sha256=sha(f"page-{n}"), emails=[],
+                                 locations=[], phones=[{"e164": f"+1312555010{n}", "raw": f"312 555 010{n}"}],
+                                 images=[{"sha256": sha(f"img-{n}"), "phash": f"{n + 1:016x}",
+                                          "url": f"http://127.0.0.1:8000/{n}.jpg"}], faces=[faces[n]]))
+           for n in range(2)]
+    write_batch(graph, ads)
+    ids = [face_id(f) for f in faces]
+    assert link_face_pairs(graph, [(ids[0], ids[1], 0.97)]) == 1
+    assign_networks(graph, [("demo", "0"), ("demo", "1")])
+    [known] = {r[0] for r in graph.execute_query("MATCH (a:Ad) RETURN DISTINCT a.network_id").records}
+
+    done = ignore(graph, "face", ids[ignored_side])
+    assert (done["moved"], done["networks_after"]) == (1, 2)
+    after = {r[0] for r in graph.execute_query("MATCH (a:Ad) RETURN DISTINCT a.network_id").records}
+    assert len(after) == 2 and known in after
+    assert ignore(graph, "face", ids[ignored_side], ignored=False)["networks_after"] == 1

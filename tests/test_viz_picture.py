@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from viz.picture import STYLES, aggregate, expansion, label, picture, readable_phone, tooltip
+from viz.picture import STYLES, aggregate, expansion, label, picture, tooltip
 
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 
@@ -41,11 +41,6 @@ def edge(a: dict, b: dict, kind: str = "HAS_PHONE") -> dict:
 ])
 def test_labels_read(node, expected):
     assert label(node) == expected
-
-
-def test_readable_phone_is_national_at_home_and_international_abroad():
-    assert readable_phone("+13125550147") == "(312) 555-0147"
-    assert readable_phone("+33123456789").startswith("+33 1")
 
 
 @pytest.mark.parametrize("node", [
@@ -158,3 +153,12 @@ def test_an_expansion_adds_the_node_and_its_neighbours_once():
     assert result["node"] == "Phone:+12025550101" and result["total"] == 3
     assert [n["id"] for n in result["nodes"]] == ["Phone:+12025550101", "Ad:demo/1", "Ad:demo/2"]
     assert len(result["edges"]) == 2
+
+
+def test_a_gallery_of_images_does_not_crowd_the_phone_out_of_the_aggregated_picture():
+    phone, one = ident("Phone", "+12025550101"), ad(1)
+    images = [ident("Image", f"{n:064x}") for n in range(20)]
+    graph = {"nodes": [one, phone, *images],
+             "edges": [edge(one, phone)] + [edge(one, image, "HAS_IMAGE") for image in images]}
+    joined = {frozenset((e["from"], e["to"])) for e in aggregate(graph, limit=100).net.edges}
+    assert sum(1 for pair in joined if phone["id"] in pair) == 11  # the phone and the first 11 images

@@ -14,12 +14,16 @@ from pathlib import Path
 from typing import Callable
 
 import jinja2
-import phonenumbers
 import pyvis
 from markupsafe import Markup
 from pyvis.network import Network
 
+from graph.records import readable_phone  # pure: the one way adgraph writes a phone
+
 AGGREGATE_ABOVE = 1500  # nodes; a bigger network opens on its aggregated picture
+DRAW_AT_MOST = 5000  # nodes drawn in full on request; beyond, a browser struggles and the picture says nothing
+# Which identifiers of an ad the aggregated picture joins first: who posts it, then what it shows.
+KIND_ORDER = {"Phone": 0, "Email": 1, "Handle": 2, "Face": 3, "Image": 4}
 HUB_ADS = 200  # an identifier on more ads than this is a hub (graph/networks.py uses the same figure)
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -94,16 +98,6 @@ def label(node: dict) -> str:
     return key
 
 
-def readable_phone(e164: str) -> str:
-    try:
-        number = phonenumbers.parse(e164)
-    except phonenumbers.NumberParseException:
-        return e164
-    style = (phonenumbers.PhoneNumberFormat.NATIONAL if phonenumbers.region_code_for_number(number) == "US"
-             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-    return phonenumbers.format_number(number, style)
-
-
 def tooltip(node: dict, ads_here: int | None = None) -> Markup:
     """The tooltip as HTML in which every piece of data is escaped (Markup.format escapes its arguments)."""
     kind, key = node["kind"], node["key"]
@@ -148,9 +142,29 @@ def vis_node(net: Network, node: dict, link: Callable[[dict], str | None], ads_h
     net.add_node(node["id"], label=text, shape=shape, color=MUTED if muted else colour, **options)
 
 
+class _Ids(list):
+    """pyvis' list of node ids, with membership by set: add_node scans it for every node."""
+
+    def __init__(self):
+        super().__init__()
+        self._set = set()
+
+    def append(self, item):
+        super().append(item)
+        self._set.add(item)
+
+    def __contains__(self, item):
+        return item in self._set
+
+
 class _Network(Network):
-    """pyvis, with its node lookups by dict: add_edge checks both ends are in get_nodes(), a list
-    scanned twice per edge (a tenth of a second on 2,000 nodes and 5,000 edges)."""
+    """pyvis, with its node lookups by dict and set: add_edge checks both ends are in get_nodes(), a
+    list scanned twice per edge (a tenth of a second on 2,000 nodes and 5,000 edges), and add_node
+    scans node_ids (quadratic)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.node_ids = _Ids()
 
     def get_nodes(self):
         return self.node_map
@@ -195,8 +209,10 @@ def aggregate(graph: dict, link: Callable[[dict], str | None] = lambda node: Non
             ads_here[edge["to"]] += 1
     together = Counter()
     for identifiers in carried.values():
-        # A dozen identifiers per ad is plenty to show which belong together; more only adds clutter.
-        for pair in itertools.combinations(sorted(set(identifiers))[:12], 2):
+        # A dozen identifiers per ad is plenty to show which belong together (phones first: a
+        # gallery of images must not crowd them out); more only adds clutter.
+        first = sorted(set(identifiers), key=lambda x: (KIND_ORDER.get(kinds[x], 9), -ads_here[x], x))[:12]
+        for pair in itertools.combinations(sorted(first), 2):
             together[pair] += 1
     keep_kinds = {"Phone", "Email", "Handle", "Image", "Face"}
     candidates = [n for n in graph["nodes"] if n["kind"] in keep_kinds]

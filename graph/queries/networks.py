@@ -17,8 +17,8 @@ OPTIONAL CALL (a) {
   WHERE NOT coalesce(i.ignored, false) AND NOT coalesce(j.ignored, false)
   RETURN b
   UNION
-  MATCH (a)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(f:Face)-[:SAME_FACE]-(:Face)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(b:Ad)
-  WHERE NOT coalesce(f.ignored, false)
+  MATCH (a)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(f:Face)-[:SAME_FACE]-(g:Face)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(b:Ad)
+  WHERE NOT coalesce(f.ignored, false) AND NOT coalesce(g.ignored, false)
   RETURN b
 }
 WITH key, a, collect(DISTINCT b) AS others
@@ -90,10 +90,14 @@ RETURN DISTINCT a.site AS site, a.site_ad_id AS site_ad_id
 # The web app's hubs page: identifiers linked to more than $min_ads ads, and every identifier marked
 # ignored (so an admin can undo it), with how many networks and sites their ads span.
 HUB_SPREAD = """
-MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad)
+CALL () {
+  MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad) RETURN x, a
+  UNION
+  MATCH (x:Face)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(a:Ad) RETURN x, a
+}
 WITH x, count(a) AS ads, count(DISTINCT a.network_id) AS networks, count(DISTINCT a.site) AS sites
 WHERE ads > $min_ads OR coalesce(x.ignored, false)
-RETURN labels(x)[0] AS label, coalesce(x.e164, x.address, x.handle_id, x.sha256) AS key, ads, networks, sites,
+RETURN labels(x)[0] AS label, coalesce(x.e164, x.address, x.handle_id, x.sha256, x.face_id) AS key, ads, networks, sites,
        coalesce(x.ignored, false) AS ignored
 ORDER BY ads DESC, key LIMIT $limit
 """
