@@ -80,7 +80,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     app.register_blueprint(search_bp)
     app.register_blueprint(networks_bp)
     app.register_blueprint(explore_bp)
-    app.register_blueprint(faces_bp, url_prefix="/api/faces")
+    app.register_blueprint(faces_bp)
 
     @app.errorhandler(CSRFError)
     def csrf_refused(error):

@@ -166,6 +166,29 @@ def test_face_search_over_the_api(app, graph):
     assert [e.action for e in entries] == ["faces.search"] * 4 and entries[1].result_size == len(body["candidates"])
     assert all(e.user == "ana" for e in entries)
 
+    # The page: the same search, its candidates with the ads they are on, escaped.
+    page = client.post("/faces", data={"photo": (io.BytesIO(data), "a.jpg"), "face": "1", "csrf_token": token(client, "/faces")})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "/ads/demo-classifieds/1001" in html and "lead, not an identification" in html
+    assert f'/faces/{body["candidates"][0]["face_id"]}.jpg' in html
+    refused = client.post("/faces", data={"photo": (io.BytesIO(data), "a.jpg"), "csrf_token": token(client, "/faces")})
+    assert refused.status_code == 400 and "give the number" in refused.get_data(as_text=True)
+    assert client.post("/faces", data={"photo": (io.BytesIO(data), "a.jpg"), "face": "1"}).status_code == 400  # no CSRF
+
+
+def test_face_crops_are_served_to_users_from_the_data_folder(app):
+    face_id = "ab" + "0" * 62
+    crop = app.config["ADGRAPH_SETTINGS"].data_dir / "faces" / "ab" / f"{face_id}.jpg"
+    crop.parent.mkdir(parents=True)
+    picture(3, size=(112, 112)).save(crop, "JPEG")
+    client = app.test_client()
+    assert client.get(f"/faces/{face_id}.jpg").status_code == 302  # to the login page
+    login(client)
+    with client.get(f"/faces/{face_id}.jpg") as response:
+        assert response.status_code == 200 and response.mimetype == "image/jpeg" and response.data == crop.read_bytes()
+    assert client.get("/faces/" + "cd" + "0" * 62 + ".jpg").status_code == 404
+    assert client.get("/faces/..%2F..%2Fapp%2Fsecret_key.jpg").status_code == 404
+
 
 def test_serve_runs_under_a_production_server(neo4j_settings, tmp_path):
     port = free_port()

@@ -222,7 +222,7 @@ def test_without_login_nothing_is_served(chromium, app_url, demo):
     network_id = scalar(demo, "MATCH (a:Ad) RETURN a.network_id LIMIT 1")
     context = chromium.new_context(base_url=app_url)
     try:
-        for path in ("/", "/search?q=massage", f"/networks/{network_id}", "/audit", "/identifiers/hubs",
+        for path in ("/", "/search?q=massage", f"/networks/{network_id}", "/audit", "/identifiers/hubs", "/faces",
                      "/assets/viz/network.js", "/assets/vis/vis-network.min.js"):
             page = context.new_page()
             page.goto(path)
