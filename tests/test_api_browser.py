@@ -116,10 +116,13 @@ def wait_for_picture(page) -> dict:
 
 
 def node_on_screen(page, node_id: str) -> dict:
-    """Where a node of the picture is drawn, in page coordinates (scrolled into view)."""
+    """Where a node of the picture is drawn, in page coordinates: zoomed in on it (so no neighbour
+    drawn over it takes the pointer) and scrolled into view."""
     page.locator("#network-canvas").scroll_into_view_if_needed()
     return page.evaluate("""id => {
-        const a = window.adgraphNetwork, at = a.network.canvasToDOM(a.network.getPositions([id])[id]);
+        const a = window.adgraphNetwork;
+        a.network.focus(id, {scale: 2.5, animation: false});
+        const at = a.network.canvasToDOM(a.network.getPositions([id])[id]);
         const box = document.getElementById('network-canvas').getBoundingClientRect();
         return {x: at.x + box.left, y: at.y + box.top};
     }""", node_id)
@@ -212,6 +215,7 @@ def test_hostile_ad_text_runs_nothing_in_ad_pages_or_tooltips(browser_page, demo
     page.mouse.move(at["x"], at["y"])
     tip = page.locator(".vis-tooltip")
     tip.wait_for(state="visible")
+    assert f"{ad['site']}/{ad['id']}" in tip.inner_text()  # the hostile ad's own tooltip
     assert "<img src=x onerror=alert(1)>" in tip.inner_text()
     assert tip.locator("img, script, svg").count() == 0
     page.wait_for_timeout(300)  # time for anything injected to run (it must not)
