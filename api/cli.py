@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import click
 
+from api import evidence
 from crawler import cli as crawler_cli
 from crawler.demosite.cli import demosite
 from crawler.faces.cli import faces
 from graph import cli as graph_cli
+from graph.export import cli as export_cli
+from graph.stored_cli import queries
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,6 +31,9 @@ main.add_command(crawler_cli.extract)
 main.add_command(crawler_cli.crawl)
 main.add_command(demosite)
 main.add_command(faces)
+main.add_command(evidence.export)
+main.add_command(export_cli.verify)
+main.add_command(queries)
 
 
 @main.group()
