@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     app.extensions["adgraph_db"] = store.connect(settings.data_dir)
     app.extensions["adgraph_lock"] = threading.Lock()
     app.extensions["adgraph_audit_lock"] = threading.Lock()
+    app.extensions["adgraph_watches_lock"] = threading.Lock()
     login_manager.init_app(app)
 
     @app.before_request
@@ -71,6 +72,8 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     from api.faces import bp as faces_bp
     from api.pages import bp as pages_bp
     from api.networks import bp as networks_bp
+    from api.queries import bp as queries_bp
+    from api.watches import bp as watches_bp
     from api.search import bp as search_bp
     from api.identifiers import bp as identifiers_bp
 
@@ -80,6 +83,14 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     app.register_blueprint(search_bp)
     app.register_blueprint(networks_bp)
     app.register_blueprint(explore_bp)
+    app.register_blueprint(queries_bp)
+    app.register_blueprint(watches_bp)
+
+    @app.context_processor
+    def alerts_badge():
+        from api.watches import unread_alerts
+
+        return {"unread_alerts": unread_alerts}
     app.register_blueprint(faces_bp)
 
     @app.errorhandler(CSRFError)

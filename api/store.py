@@ -1,4 +1,5 @@
-"""The web app's own small database (SQLite, <data>/app/app.sqlite3): accounts and the audit log.
+"""The web app's own small database (SQLite, <data>/app/app.sqlite3): accounts, the audit log and
+the queries users save.
 Kept apart from the graph: investigators' evidence lives in Neo4j, who did what lives here."""
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ CREATE TABLE IF NOT EXISTS audit (
     result_size INTEGER,
     prev_hash   TEXT NOT NULL,
     hash        TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS saved_queries (
+    name        TEXT PRIMARY KEY,
+    author      TEXT NOT NULL,
+    shared      INTEGER NOT NULL DEFAULT 0,
+    definition  TEXT NOT NULL,  -- JSON, in the shape graph.stored_queries.StoredQuery.from_dict reads
+    created_at  TEXT NOT NULL
 );
 -- Append-only: the product never changes or removes an entry.
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit

@@ -55,7 +55,29 @@ def crawl(site_file: str, every: float | None, max_pages: int | None, cycles: in
         load_site(site_file)  # say what is wrong with the file before starting anything
     except SiteError as exc:
         raise click.ClickException(str(exc)) from None
-    loop = CrawlLoop(site_file, every_minutes=every, max_pages=max_pages, cycles=cycles if every else 1)
+    loop = CrawlLoop(site_file, every_minutes=every, max_pages=max_pages, cycles=cycles if every else 1,
+                     after_cycle=lambda result: _run_watches(lambda message: click.echo(message, err=True)))
     failed = loop.run(echo=lambda message: click.echo(message, err=True))
     if failed:
         raise SystemExit(1)
+
+
+def _run_watches(echo) -> None:
+    """After each cycle: every watch runs on the graph as it now is; new rows raise alerts."""
+    from graph import watches
+    from graph.config import load_settings
+    from graph.driver import open_driver
+
+    settings = load_settings()
+    db = watches.connect(settings.data_dir)
+    try:
+        if not watches.all_watches(db):
+            return
+        with open_driver(settings) as driver:
+            created = watches.run_all(db, driver, webhook=settings.webhook_url)
+        for alert in created:
+            echo(f"watch {alert['watch']!r}: {alert['count']} new result{'s' if alert['count'] != 1 else ''}")
+    except Exception as exc:  # noqa: BLE001 — a failing watch must never stop the crawl
+        echo(f"watches not run: {exc}")
+    finally:
+        db.close()

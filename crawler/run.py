@@ -16,8 +16,10 @@ from typing import Callable
 
 
 class CrawlLoop:
-    def __init__(self, site_file: str, every_minutes: float | None, max_pages: int | None, cycles: int | None):
+    def __init__(self, site_file: str, every_minutes: float | None, max_pages: int | None, cycles: int | None,
+                 after_cycle: Callable[[dict], None] | None = None):
         self.site_file = site_file
+        self.after_cycle = after_cycle  # e.g. the watches, run on what the cycle brought
         self.every = every_minutes * 60 if every_minutes else None
         self.max_pages = max_pages
         self.cycles = cycles
@@ -44,6 +46,8 @@ class CrawlLoop:
                 started = time.monotonic()
                 result = self._cycle()
                 self.results.append(result)
+                if self.after_cycle:
+                    self.after_cycle(result)
                 failed |= result.get("finish_reason") not in ("finished", "shutdown")
                 if self.stopping.is_set() or (self.cycles and number >= self.cycles) or not self.every:
                     break

@@ -12,6 +12,7 @@ Environment variables:
   ADGRAPH_DB_PAGECACHE  page cache of the local database (default 1g)
   ADGRAPH_FACE_ENGINE, ADGRAPH_REKOGNITION_COLLECTION  faces: dlib, rekognition or off
   ADGRAPH_VIZ_AGGREGATE_ABOVE  networks with more nodes open on their aggregated picture (default 1500)
+  ADGRAPH_WEBHOOK_URL  where watches post their alerts as JSON (none by default)
   NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD  the database the product talks to
 """
 
@@ -53,6 +54,7 @@ class Settings:
     face_engine: str = "dlib"  # dlib (offline), rekognition (Amazon), or off
     rekognition_collection: str | None = None
     viz_aggregate_above: int = 1500  # nodes; bigger networks open on an aggregated picture
+    webhook_url: str | None = None  # watches post their alerts here
 
     @property
     def uses_local_db(self) -> bool:
@@ -107,6 +109,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         face_engine=_face_engine(env.get("ADGRAPH_FACE_ENGINE") or faces_cfg.get("engine") or "dlib"),
         rekognition_collection=env.get("ADGRAPH_REKOGNITION_COLLECTION") or faces_cfg.get("rekognition_collection"),
         viz_aggregate_above=aggregate_above,
+        webhook_url=env.get("ADGRAPH_WEBHOOK_URL") or file_cfg.get("watches", {}).get("webhook_url"),
     )
 
 

@@ -68,3 +68,47 @@ def neighbours(driver: neo4j.Driver, node_ref: str, limit: int = EXPAND_LIMIT) -
         "edges": [{"from": node["id"] if out else m["id"], "to": m["id"] if out else node["id"], "type": kind_}
                   for m, kind_, out in found],
     }
+
+
+# Result columns that name nodes: a saved query's rows drawn as a network.
+_COLUMN_KINDS = {"phone": "Phone", "phones": "Phone", "e164": "Phone", "phone_numbers": "Phone",
+                 "email": "Email", "emails": "Email", "address": "Email",
+                 "handle": "Handle", "handle_id": "Handle", "handles": "Handle",
+                 "sha256": "Image", "image": "Image", "images": "Image", "image_sha256": "Image",
+                 "face_id": "Face", "face": "Face", "faces": "Face"}
+
+
+def result_graph(rows: list[dict]) -> dict:
+    """The nodes a query's rows name, joined where they appear in one row: each row's ads (columns
+    site + site_ad_id, or maps or lists of maps holding them) to the phones, emails, handles,
+    images and faces it names; a row without ads chains what it names. Plain data for viz/."""
+    nodes: dict[str, dict] = {}
+    edges: set[tuple[str, str]] = set()
+
+    def add(kind: str, key: str, **extra) -> str:
+        node_id = ref(kind, key)
+        nodes.setdefault(node_id, {"id": node_id, "kind": kind, "key": key, **{k: v for k, v in extra.items() if v}})
+        return node_id
+
+    def ads_in(value) -> list[str]:
+        if isinstance(value, dict) and value.get("site") and value.get("site_ad_id"):
+            return [add("Ad", f"{value['site']}/{value['site_ad_id']}", title=value.get("title"),
+                        network_id=value.get("network_id"))]
+        if isinstance(value, list):
+            return [node for item in value for node in ads_in(item)]
+        return []
+
+    for row in rows:
+        ads = ads_in(row) + [node for value in row.values() for node in ads_in(value)]
+        named = []
+        for column, value in row.items():
+            kind = _COLUMN_KINDS.get(column)
+            values = value if isinstance(value, list) else [value]
+            if kind:
+                named += [add(kind, item) for item in values if isinstance(item, str) and item]
+        for a in ads:
+            edges.update((a, other) for other in named)
+        if not ads:
+            edges.update(zip(named, named[1:]))
+    return {"nodes": sorted(nodes.values(), key=lambda n: n["id"]),
+            "edges": [{"from": a, "to": b, "type": "IN_RESULT"} for a, b in sorted(edges) if a != b]}

@@ -320,3 +320,15 @@ def test_faces_index_works_through_a_backlog_and_resumes(site, graph):
     assert len(networks_with_face) == 1  # the face joins the ads that show it into one network
     again = subprocess.run([ADGRAPH, "faces", "index"], capture_output=True, text=True, env=env)
     assert again.returncode == 0 and "every stored image has been looked at" in again.stderr
+
+
+def test_watches_run_after_each_cycle_and_alert_on_what_it_brought(site, graph):
+    from graph import stored_queries, watches
+
+    db = watches.connect(site.data_dir)
+    watches.add(db, graph, stored_queries.get("hubs"), {"min_ads": 2}, "ana")  # the empty graph: no rows yet
+    run = site.crawl()
+    assert run.returncode == 0, run.stderr
+    [alert] = watches.alerts(db)
+    assert alert["count"] > 0 and alert["query"] == "hubs"
+    assert f"watch {alert['watch']!r}: {alert['count']} new result" in run.stderr

@@ -1,0 +1,174 @@
+"""Watches: saved queries run again after every crawl cycle; rows they had not returned before
+raise an alert (in the app: a badge and the alerts page), optionally posted to a webhook.
+
+A watch keeps a copy of its query's definition and its parameters, so it runs the same way from
+the crawl loop (which knows nothing of the app's users) as from the app. Its state lives in its
+own SQLite file, <data>/watches.sqlite3: the watches, a hash of every row each has returned, and
+the alerts. Nothing here is evidence: the evidence is in the graph and the archive."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import urllib.request
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+import neo4j
+
+from graph import stored_queries as sq
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS watches (
+    id          INTEGER PRIMARY KEY,
+    label       TEXT NOT NULL,
+    query       TEXT NOT NULL,  -- JSON definition (StoredQuery.to_dict)
+    params      TEXT NOT NULL,  -- JSON
+    owner       TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    last_run_at TEXT,
+    last_error  TEXT
+);
+CREATE TABLE IF NOT EXISTS seen (
+    watch_id INTEGER NOT NULL,
+    row_hash TEXT NOT NULL,
+    PRIMARY KEY (watch_id, row_hash)
+);
+CREATE TABLE IF NOT EXISTS alerts (
+    id         INTEGER PRIMARY KEY,
+    watch_id   INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    rows       TEXT NOT NULL,  -- JSON: the new rows
+    count      INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS alerts_read (
+    user    TEXT PRIMARY KEY,
+    last_id INTEGER NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class Watch:
+    id: int
+    label: str
+    query: sq.StoredQuery
+    params: dict
+    owner: str
+    created_at: str
+    last_run_at: str | None
+    last_error: str | None
+
+
+def connect(data_dir: Path) -> sqlite3.Connection:
+    path = Path(data_dir) / "watches.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.executescript(_SCHEMA)
+    return db
+
+
+# Columns that change every crawl cycle without news in them: a row is new only if the rest changed.
+VOLATILE = frozenset({"last_seen", "last_fetched_at"})
+
+
+def row_hash(row: dict) -> str:
+    kept = {k: v for k, v in row.items() if k not in VOLATILE}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True, separators=(",", ":"), default=str).encode()).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def add(db: sqlite3.Connection, driver: neo4j.Driver, query: sq.StoredQuery, params: dict, owner: str,
+        label: str | None = None) -> int:
+    """Watch a query with these parameters (checked now). Its current rows are its baseline: only
+    rows that appear after this raise alerts."""
+    query.bind(params)  # ParameterError now, not at the next crawl
+    result = sq.run(driver, query, params)
+    cursor = db.execute("INSERT INTO watches (label, query, params, owner, created_at, last_run_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (label or query.title, json.dumps(query.to_dict()), json.dumps(params), owner, _now(), _now()))
+    watch_id = cursor.lastrowid
+    db.executemany("INSERT OR IGNORE INTO seen (watch_id, row_hash) VALUES (?, ?)",
+                   [(watch_id, row_hash(row)) for row in result.rows])
+    return watch_id
+
+
+def remove(db: sqlite3.Connection, watch_id: int) -> bool:
+    """Stop watching (its alerts stay)."""
+    gone = db.execute("DELETE FROM watches WHERE id = ?", (watch_id,)).rowcount
+    db.execute("DELETE FROM seen WHERE watch_id = ?", (watch_id,))
+    return bool(gone)
+
+
+def all_watches(db: sqlite3.Connection) -> list[Watch]:
+    return [Watch(id=r[0], label=r[1], query=sq.StoredQuery.from_dict(json.loads(r[2]), origin=f"watch {r[0]}"),
+                  params=json.loads(r[3]), owner=r[4], created_at=r[5], last_run_at=r[6], last_error=r[7])
+            for r in db.execute("SELECT id, label, query, params, owner, created_at, last_run_at, last_error "
+                                "FROM watches ORDER BY id")]
+
+
+def run_all(db: sqlite3.Connection, driver: neo4j.Driver, webhook: str | None = None,
+            post: Callable[[str, dict], None] | None = None) -> list[dict]:
+    """Run every watch once; for each with rows it had not returned before, record an alert (and
+    post it to the webhook). A watch that fails is noted and skipped. Returns the new alerts."""
+    created = []
+    for watch in all_watches(db):
+        try:
+            result = sq.run(driver, watch.query, watch.params)
+        except sq.StoredQueryError as exc:
+            db.execute("UPDATE watches SET last_run_at = ?, last_error = ? WHERE id = ?", (_now(), str(exc), watch.id))
+            continue
+        known = {h for (h,) in db.execute("SELECT row_hash FROM seen WHERE watch_id = ?", (watch.id,))}
+        new = [row for row in result.rows if row_hash(row) not in known]
+        db.execute("UPDATE watches SET last_run_at = ?, last_error = NULL WHERE id = ?", (_now(), watch.id))
+        if not new:
+            continue
+        db.executemany("INSERT OR IGNORE INTO seen (watch_id, row_hash) VALUES (?, ?)",
+                       [(watch.id, row_hash(row)) for row in new])
+        at = _now()
+        alert_id = db.execute("INSERT INTO alerts (watch_id, created_at, rows, count) VALUES (?, ?, ?, ?)",
+                              (watch.id, at, json.dumps(new), len(new))).lastrowid
+        alert = {"alert_id": alert_id, "watch_id": watch.id, "watch": watch.label, "query": watch.query.name,
+                 "params": watch.params, "created_at": at, "count": len(new), "rows": new}
+        created.append(alert)
+        if webhook:
+            try:
+                (post or _post)(webhook, alert)
+            except OSError as exc:  # a webhook down must not stop the watches or the crawl
+                db.execute("UPDATE watches SET last_error = ? WHERE id = ?", (f"webhook: {exc}", watch.id))
+    return created
+
+
+def _post(url: str, alert: dict) -> None:
+    request = urllib.request.Request(url, data=json.dumps(alert).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", "User-Agent": "adgraph-watch"})
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
+def alerts(db: sqlite3.Connection, limit: int = 100) -> list[dict]:
+    """The newest alerts first, with their watch's label and query."""
+    return [{"alert_id": r[0], "watch_id": r[1], "created_at": r[2], "rows": json.loads(r[3]), "count": r[4],
+             "watch": r[5], "query": json.loads(r[6])["name"] if r[6] else None}
+            for r in db.execute("SELECT a.id, a.watch_id, a.created_at, a.rows, a.count, w.label, w.query "
+                                "FROM alerts a LEFT JOIN watches w ON w.id = a.watch_id "
+                                "ORDER BY a.id DESC LIMIT ?", (limit,))]
+
+
+def unread(db: sqlite3.Connection, user: str) -> int:
+    """Alerts newer than the last the user saw (the badge)."""
+    last = db.execute("SELECT last_id FROM alerts_read WHERE user = ?", (user,)).fetchone()
+    return db.execute("SELECT count(*) FROM alerts WHERE id > ?", (last[0] if last else 0,)).fetchone()[0]
+
+
+def mark_read(db: sqlite3.Connection, user: str) -> None:
+    newest = db.execute("SELECT coalesce(max(id), 0) FROM alerts").fetchone()[0]
+    db.execute("INSERT INTO alerts_read (user, last_id) VALUES (?, ?) "
+               "ON CONFLICT (user) DO UPDATE SET last_id = excluded.last_id", (user, newest))
