@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
 
     from api.auth import bp as auth_bp
     from api.explore import bp as explore_bp
+    from api.exports import bp as exports_bp
     from api.faces import bp as faces_bp
     from api.pages import bp as pages_bp
     from api.networks import bp as networks_bp
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     app.register_blueprint(search_bp)
     app.register_blueprint(networks_bp)
     app.register_blueprint(explore_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(queries_bp)
     app.register_blueprint(watches_bp)
 

@@ -101,6 +101,8 @@ def result_graph(rows: list[dict]) -> dict:
     for row in rows:
         ads = ads_in(row) + [node for value in row.values() for node in ads_in(value)]
         named = []
+        if row.get("kind") in KINDS and isinstance(row.get("identifier") or row.get("key"), str):
+            named.append(add(row["kind"], row.get("identifier") or row["key"]))  # a row that is one node
         for column, value in row.items():
             kind = _COLUMN_KINDS.get(column)
             values = value if isinstance(value, list) else [value]

@@ -267,6 +267,76 @@ def test_posts_without_the_csrf_token_are_refused(browser_page):
     assert page.locator("header").inner_text().startswith("adgraph")  # still logged in: nothing was done
 
 
+def test_pattern_queries_run_save_and_refuse_writes_from_their_pages(browser_page, demo):
+    page, recorder = browser_page
+    log_in(page)
+    # A shipped pattern, with a parameter typed into its form.
+    page.goto("/queries/hubs")
+    page.fill("input[name=min_ads]", "2")
+    page.click("form.run-query button[type=submit]")
+    page.wait_for_url(re.compile(r"run=1"))
+    expected = scalar(demo, """MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad)
+                               WITH x, count(a) AS ads WHERE ads > 2 RETURN count(x)""")
+    assert page.locator("table.results tbody tr").count() == expected > 0
+    wait_for_picture(page)
+
+    # A query of one's own: saved, then run with its parameter.
+    phone = scalar(demo, "MATCH (p:Phone)<-[:HAS_PHONE]-(a:Ad) WITH p, count(a) AS n ORDER BY n DESC, p.e164 "
+                         "RETURN p.e164 LIMIT 1")
+    page.goto("/queries")
+    page.fill("input[name=name]", "ads_of_a_phone")
+    page.fill("input[name=title]", "Ads of a phone")
+    page.fill("textarea[name=description]", "Every ad showing one number.")
+    page.fill("textarea[name=cypher]", "MATCH (p:Phone {e164: $phone})<-[:HAS_PHONE]-(a:Ad) "
+                                       "RETURN a.site AS site, a.site_ad_id AS site_ad_id, p.e164 AS phone")
+    page.fill("textarea[name=parameters]", '{"phone": {"type": "string", "required": true, "description": "E.164"}}')
+    page.click("form.save-query button[type=submit]")
+    page.wait_for_url(re.compile(r"/queries/ads_of_a_phone$"))
+    page.fill("input[name=phone]", phone)
+    page.click("form.run-query button[type=submit]")
+    page.wait_for_url(re.compile(r"run=1"))
+    ads = scalar(demo, "MATCH (:Phone {e164: $p})<-[:HAS_PHONE]-(a:Ad) RETURN count(a)", p=phone)
+    assert page.locator("table.results tbody tr").count() == ads
+
+    # One that would write is refused, and nothing is written.
+    page.goto("/queries")
+    page.fill("input[name=name]", "rename_everything")
+    page.fill("input[name=title]", "Rename")
+    page.fill("textarea[name=description]", "Tries to write.")
+    page.fill("textarea[name=cypher]", "MATCH (a:Ad) SET a.title = 'x' RETURN count(a) AS n")
+    page.click("form.save-query button[type=submit]")
+    assert "saved queries only read" in page.locator("[role=alert]").inner_text()
+    assert scalar(demo, "MATCH (a:Ad {title: 'x'}) RETURN count(a)") == 0
+
+
+def test_a_network_is_exported_from_its_page_and_the_package_verifies(browser_page, demo, tmp_path):
+    import zipfile
+
+    page, recorder = browser_page
+    network_id = scalar(demo, "MATCH (a:Ad) WITH a.network_id AS n, count(*) AS ads ORDER BY ads DESC, n "
+                              "RETURN n LIMIT 1")
+    log_in(page)
+    page.goto(f"/networks/{network_id}")
+    page.fill("form.export input[name=case]", "Case 2026-041")
+    with page.expect_download() as download:
+        page.click("form.export button[type=submit]")
+    package = tmp_path / "package.zip"
+    download.value.save_as(package)
+    checked = subprocess.run([ADGRAPH, "verify", str(package)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    # One byte of one file changed, in a copy: verify names that file.
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(tampered, "w") as copy:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "nodes.csv":
+                data = data[:-2] + bytes([data[-2] ^ 1]) + data[-1:]
+            copy.writestr(item, data)
+    checked = subprocess.run([ADGRAPH, "verify", str(tampered)], capture_output=True, text=True)
+    assert checked.returncode == 1 and "nodes.csv" in checked.stdout + checked.stderr
+
+
 def test_the_audit_chain_verifies_and_shows_one_altered_entry(browser_page, app_url):
     page, recorder = browser_page
     log_in(page, "aud")

@@ -3,6 +3,9 @@ expansion (audit-logged), and the drawing code served by the app itself."""
 
 from __future__ import annotations
 
+import json
+import re
+
 import pytest
 
 from api import audit
@@ -128,3 +131,34 @@ def test_a_network_above_the_configured_size_opens_aggregated(app, network):
     assert client.get(f"/api/networks/{network}/picture").get_json()["aggregated"] is True
     assert client.get(f"/api/networks/{network}/picture?view=full").get_json()["aggregated"] is False
     assert "opens on its identifiers only" in client.get(f"/networks/{network}").get_data(as_text=True)
+
+
+def test_a_network_exports_from_its_page_as_a_signed_package(app, network, graph, tmp_path):
+    import io
+    import zipfile
+
+    from graph.export.verify import verify
+
+    client = app.test_client()
+    login(client)
+    page = client.get(f"/networks/{network}").get_data(as_text=True)
+    assert f'action="/networks/{network}/export"' in page
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post(f"/networks/{network}/export", data={"case": "C-1"}).status_code == 400  # no CSRF token
+    assert client.post(f"/networks/{network}/export", data={"case": " ", "csrf_token": csrf}).status_code == 400
+
+    with client.post(f"/networks/{network}/export", data={"case": "Case <b>7</b>", "csrf_token": csrf}) as response:
+        assert response.status_code == 200 and response.mimetype == "application/zip"
+        data, fingerprint = response.data, response.headers["X-Adgraph-Key-Fingerprint"]
+    path = tmp_path / "package.zip"
+    path.write_bytes(data)
+    checked = verify(path, expected_fingerprint=fingerprint)
+    assert checked.ok, checked.lines()
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        report = package.read("report.html").decode()
+        manifest = json.loads(package.read("manifest.json"))
+    assert "<svg" in report and "<script" not in report.lower()
+    assert "Case &lt;b&gt;7&lt;/b&gt;" in report and "&lt;script&gt;window.__pwned" in report
+    [entry] = [e for e in audit.entries(app.extensions["adgraph_db"]) if e.action == "export" and "refused" not in e.params]
+    assert manifest["audit_entry"] == entry.id and entry.user == "ana" and entry.params["case"] == "Case <b>7</b>"
+    assert list((app.config["ADGRAPH_SETTINGS"].data_dir / "exports").glob("*.zip"))  # kept, as sent

@@ -117,6 +117,7 @@ def test_the_page_shows_results_as_a_table_and_a_network_escaped(app, ads):
      ["Ad:s/1", "Ad:s/2", "Phone:+13125550101"], 2),
     ([{"sha256": "ab" * 32, "phones": ["+13125550101", "+13125550102"]}],
      ["Image:" + "ab" * 32, "Phone:+13125550101", "Phone:+13125550102"], 2),
+    ([{"kind": "Phone", "identifier": "+13125550101", "ad_count": 4}], ["Phone:+13125550101"], 0),
     ([{"count": 3}], [], 0),
 ])
 def test_result_rows_name_the_nodes_of_their_network(rows, nodes, edges):

@@ -162,3 +162,18 @@ def test_a_gallery_of_images_does_not_crowd_the_phone_out_of_the_aggregated_pict
              "edges": [edge(one, phone)] + [edge(one, image, "HAS_IMAGE") for image in images]}
     joined = {frozenset((e["from"], e["to"])) for e in aggregate(graph, limit=100).net.edges}
     assert sum(1 for pair in joined if phone["id"] in pair) == 11  # the phone and the first 11 images
+
+
+def test_the_still_picture_for_reports_is_escaped_deterministic_and_aggregates_big_networks():
+    from xml.etree import ElementTree
+
+    from viz.svg import svg
+
+    graph = _network(ads=4)
+    graph["nodes"][0]["title"] = HOSTILE
+    drawn = svg(graph)
+    ElementTree.fromstring(drawn)  # well-formed: the hostile title is text, not markup
+    assert "<script" not in drawn and "&lt;script&gt;" in drawn and drawn == svg(graph)
+    assert drawn.count("<line ") == 10 and drawn.count("<title>") == 7
+    big = svg(_network(ads=50), limit=20)
+    assert "drawn as its phones, emails" in big and big.count("<title>") == 2  # the phone and the email
