@@ -6,6 +6,7 @@ The tests run in file order and share one server; the last one tampers with the 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -121,7 +122,7 @@ def node_on_screen(page, node_id: str) -> dict:
     page.locator("#network-canvas").scroll_into_view_if_needed()
     return page.evaluate("""id => {
         const a = window.adgraphNetwork;
-        a.network.focus(id, {scale: 2.5, animation: false});
+        a.network.focus(id, {scale: 5, animation: false});
         const at = a.network.canvasToDOM(a.network.getPositions([id])[id]);
         const box = document.getElementById('network-canvas').getBoundingClientRect();
         return {x: at.x + box.left, y: at.y + box.top};
@@ -324,6 +325,28 @@ def test_a_network_is_exported_from_its_page_and_the_package_verifies(browser_pa
     download.value.save_as(package)
     checked = subprocess.run([ADGRAPH, "verify", str(package)], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+    # Two ads picked in the picture, exported with the chain of evidence between them.
+    picked = [r["key"] for r in demo.execute_query(
+        "MATCH (a:Ad {network_id: $id}) RETURN 'Ad:' + a.site + '/' + a.site_ad_id AS key ORDER BY key LIMIT 2",
+        id=network_id).records]
+    page.goto(f"/networks/{network_id}?view=full")
+    wait_for_picture(page)
+    for node_id in picked:
+        at = node_on_screen(page, node_id)
+        page.wait_for_timeout(800)  # not a double-click
+        page.mouse.click(at["x"], at["y"])
+        page.click("#network-selected button.network-pick")
+    assert page.locator("#basket-count").inner_text() == "2"
+    page.fill("#export-basket input[name=case]", "Case 2026-041")
+    with page.expect_download() as download:
+        page.click("#export-basket button[type=submit]")
+    chosen = tmp_path / "picked.zip"
+    download.value.save_as(chosen)
+    checked = subprocess.run([ADGRAPH, "verify", str(chosen)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    with zipfile.ZipFile(chosen) as picked_package:
+        assert json.loads(picked_package.read("graph.json"))["description"]["refs"] == sorted(picked)
 
     # One byte of one file changed, in a copy: verify names that file.
     tampered = tmp_path / "tampered.zip"

@@ -123,3 +123,46 @@ def test_the_page_shows_results_as_a_table_and_a_network_escaped(app, ads):
 def test_result_rows_name_the_nodes_of_their_network(rows, nodes, edges):
     graph = result_graph(rows)
     assert [n["id"] for n in graph["nodes"]] == nodes and len(graph["edges"]) == edges
+
+
+def test_a_query_result_and_hand_picked_nodes_export_as_signed_packages(app, ads, tmp_path):
+    import io
+    import json
+    import zipfile
+
+    from graph.export.verify import verify
+
+    client = app.test_client()
+    login(client)
+    csrf = token(client, "/queries")
+    client.post("/api/queries", json=MINE, headers={"X-CSRFToken": csrf})
+    exports = {
+        "query": client.post("/queries/ads_of_phone/export",
+                             data={"param.phone": PHONE, "case": "C-9", "csrf_token": csrf}),
+        "nodes": client.post("/exports/nodes", data={"ref": ["Ad:demo/0", "Ad:demo/2"], "case": "C-9",
+                                                      "csrf_token": csrf}),
+    }
+    for kind, response in exports.items():
+        with response:
+            assert response.status_code == 200, response.get_data(as_text=True)
+            data = response.data
+        path = tmp_path / f"{kind}.zip"
+        path.write_bytes(data)
+        assert verify(path).ok
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            manifest = json.loads(package.read("manifest.json"))
+            nodes = package.read("nodes.csv").decode()
+            report = package.read("report.html").decode()
+        ids = [line.split(",")[0] for line in nodes.splitlines()[1:]]
+        assert manifest["subgraph"]["selection"] == kind and "<svg" in report, manifest["subgraph"]
+        assert {"\"Ad:demo/0\"", "\"Ad:demo/2\""} <= set(ids), (kind, ids)
+        # The query's result names the phone; between two picked ads comes the chain that links them.
+        assert (f"\"Phone:{PHONE}\"" in ids) if kind == "query" else \
+            any(i.startswith(('"Phone:', '"Image:')) for i in ids), (kind, ids)
+        if kind == "query":
+            assert "ads_of_phone" in report and "demo/1" in nodes
+    refused = client.post("/exports/nodes", data={"ref": ["Ad:demo/404"], "case": "C-9", "csrf_token": csrf})
+    assert refused.status_code == 400 and "not in the graph" in refused.get_data(as_text=True)
+    actions = [(e.action, "refused" in e.params) for e in audit.entries(app.extensions["adgraph_db"], newest_first=False)
+               if e.action == "export"]
+    assert actions == [("export", False), ("export", False), ("export", True)]

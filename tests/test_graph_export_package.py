@@ -337,8 +337,21 @@ def test_export_chosen_nodes_from_the_command_line(graph, tmp_path):
     assert doc["description"]["refs"] == [f"Ad:{SITE}/1", "Phone:+12025550101"]
 
 
+def test_export_a_query_result_from_the_command_line(graph, tmp_path):
+    build_network(graph, _session_data_dir())
+    out = tmp_path / "query.zip"
+    done = adgraph("export", "--query", "phone_newest_ads", "--param", "phone=+12025550101", "--param", "days=36500",
+                   "--case", "c", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(out) as zf:
+        doc = json.loads(zf.read("graph.json"))
+    assert doc["description"]["selection"] == "query" and "Phone:+12025550101" in {n["id"] for n in doc["nodes"]}
+
+
 @pytest.mark.parametrize("args, message", [
-    (["--case", "c"], "either --network ID or one or more --node REF"),
+    (["--case", "c"], "give one of --network ID, --node REF (repeatable) or --query NAME"),
+    (["--query", "phone_newest_ads", "--case", "c"], "parameter phone is required"),
+    (["--query", "no_such_query", "--case", "c"], "no saved query is called"),
     (["--network", "n-none", "--case", "c"], "there is no network"),
     (["--node", "Phone:+13125550199", "--case", "c"], "not in the graph"),
 ])

@@ -15,6 +15,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from tqdm import tqdm
 
 from graph.cli import connect, database_error, settings_from_env
+from graph import explore, stored_queries
 from graph.export import package, signing, subgraph as selection
 from graph.export import verify as checking
 from graph.export.spool import SpooledGraph
@@ -57,18 +58,22 @@ def export_command(evidence: EvidenceFor, audit: AuditFor) -> click.Command:
     @click.option("--node", "refs", multiple=True, metavar="REF",
                   help="Export this node, as KIND:KEY (Ad:SITE/ID, Phone:+1…); repeat it: the shortest chains "
                        "of evidence between them come too.")
+    @click.option("--query", "query_name", metavar="NAME",
+                  help="Export the nodes this saved query's result names (`adgraph queries list`).")
+    @click.option("--param", "query_params", multiple=True, metavar="KEY=VALUE", help="A parameter of --query; repeat it.")
     @click.option("--case", required=True, help="The case the export is for (in the report and the manifest).")
     @click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path),
                   help="The package to write (a .zip); never overwritten.")
     @click.option("--user", default=_default_user, show_default="your login name",
                   help="Who exports (recorded in the audit log, the manifest and the report).")
-    def export(network_id: str | None, refs: tuple[str, ...], case: str, out: Path, user: str) -> None:
+    def export(network_id: str | None, refs: tuple[str, ...], query_name: str | None, query_params: tuple[str, ...],
+               case: str, out: Path, user: str) -> None:
         """Export a network or chosen nodes as one signed ZIP evidence package: GraphML, GEXF, CSV for
         i2/Maltego, JSON, the archived pages and images, report.html and a signed manifest.json.
 
         Exits 1 when evidence files could not be included (the package is written and names them)."""
-        if bool(network_id) == bool(refs):
-            raise click.UsageError("give either --network ID or one or more --node REF")
+        if sum(map(bool, (network_id, refs, query_name))) != 1:
+            raise click.UsageError("give one of --network ID, --node REF (repeatable) or --query NAME")
         if not case.strip():
             raise click.UsageError("--case must name the case")
         if out.exists():
@@ -84,12 +89,15 @@ def export_command(evidence: EvidenceFor, audit: AuditFor) -> click.Command:
         progress = _Progress()
         with connect(settings) as driver:
             try:
-                chosen = selection.network(driver, network_id) if network_id else selection.nodes(driver, refs)
+                if query_name:
+                    chosen = _query_selection(driver, query_name, query_params)
+                else:
+                    chosen = selection.network(driver, network_id) if network_id else selection.nodes(driver, refs)
                 entry = audit(settings.data_dir, user, {"case": case, "out": str(out.absolute()),
                                                         "interface": "cli", **chosen.description})
                 result = package.build(chosen, out, case=case, user=user, key=key, audit_entry=entry,
                                        files=evidence(settings.data_dir), progress=progress)
-            except selection.SelectionError as exc:
+            except (selection.SelectionError, stored_queries.StoredQueryError) as exc:
                 raise click.ClickException(str(exc)) from None
             except (Neo4jError, DriverError) as exc:
                 raise click.ClickException(f"reading the graph failed: {database_error(exc)}") from None
@@ -105,6 +113,20 @@ def export_command(evidence: EvidenceFor, audit: AuditFor) -> click.Command:
                                        "lists them in manifest.json and report.html")
 
     return export
+
+
+def _query_selection(driver, name: str, pairs: tuple[str, ...]):
+    """The nodes a saved query's rows name (run read-only, as `adgraph queries run` does)."""
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise click.UsageError(f"--param takes KEY=VALUE, not {pair!r}")
+        values[key] = value
+    query = stored_queries.get(name)
+    result = stored_queries.run(driver, query, values)
+    refs = [node["id"] for node in explore.result_graph(result.rows)["nodes"]]
+    return selection.query_result(driver, refs, query.cypher, query.bind(values), name)
 
 
 @click.command("verify")

@@ -56,12 +56,38 @@
   network.once("stabilized", ready);
   if (nodes.length < 2) { network.once("afterDrawing", ready); }
 
+  // Hand-picked nodes for an evidence export: hidden inputs of the basket form, made with DOM calls.
+  var basket = document.getElementById("basket");
+  var picked = {};
+  function pick(node) {
+    if (!basket || picked[node.id]) { return; }
+    picked[node.id] = true;
+    var item = document.createElement("li");
+    item.textContent = String(node.label).replace(/\n/g, " · ");
+    var input = document.createElement("input");
+    input.type = "hidden";
+    input.name = "ref";
+    input.value = node.id;
+    item.appendChild(input);
+    basket.appendChild(item);
+    document.getElementById("basket-count").textContent = String(Object.keys(picked).length);
+  }
+
   function showSelected(node) {
     if (!panel) { return; }
     panel.textContent = "";
     var title = document.createElement("strong");
     title.textContent = String(node.label).replace(/\n/g, " · ");
     panel.appendChild(title);
+    if (basket) {
+      var add = document.createElement("button");
+      add.type = "button";
+      add.className = "network-pick";
+      add.textContent = "Pick for export";
+      add.addEventListener("click", function () { pick(node); });
+      panel.appendChild(document.createTextNode(" "));
+      panel.appendChild(add);
+    }
     if (node.url) {
       var open = document.createElement("a");
       open.href = node.url;
