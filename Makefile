@@ -97,6 +97,7 @@ bench: install launcher
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/viz.py
+	$(BIN)/python bench/export.py
 
 db-stop:
 	$(BIN)/adgraph db stop

@@ -45,4 +45,15 @@ def record_export(data_dir: Path, user: str, params: dict) -> int:
     return audit.record(store.connect(data_dir), user, "export", params)
 
 
-export = export_command(evidence_files, record_export)
+def picture(driver, description: dict) -> str | None:
+    """The still picture of an exported network for its report (viz/svg.py); other selections are
+    described in the report by their nodes and chains."""
+    if description.get("selection") != "network":
+        return None
+    from graph.explore import network_graph
+    from viz.svg import svg
+
+    return svg(network_graph(driver, description["network_id"]))
+
+
+export = export_command(evidence_files, record_export, picture)

@@ -306,6 +306,8 @@ def test_export_and_verify_from_the_command_line(graph, tmp_path):
     with zipfile.ZipFile(out) as zf:
         manifest = json.loads(zf.read("manifest.json"))
         assert any(n.startswith("images/") for n in zf.namelist()) and any(n.startswith("pages/") for n in zf.namelist())
+        report = zf.read("report.html").decode()
+    assert "<svg" in report and "<script" not in report.lower()  # the network's still picture, no script
     entry = audit.entries(store.connect(_session_data_dir()), limit=1)[0]
     assert (entry.id, entry.action, entry.user) == (manifest["audit_entry"], "export", "ana")
     assert entry.params["case"] == "Case 9" and entry.params["network_id"] == net["network_id"]

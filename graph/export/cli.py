@@ -52,7 +52,10 @@ class _Progress:
         self.stage, self.bar = None, None
 
 
-def export_command(evidence: EvidenceFor, audit: AuditFor) -> click.Command:
+def export_command(evidence: EvidenceFor, audit: AuditFor,
+                   picture: Callable[[object, dict], str | None] | None = None) -> click.Command:
+    """The export command, given where evidence files are, how to audit-log, and (optionally) how to
+    draw the selection for report.html: picture(driver, selection description) -> HTML or None."""
     @click.command("export")
     @click.option("--network", "network_id", metavar="ID", help="Export this network (its id from the network page).")
     @click.option("--node", "refs", multiple=True, metavar="REF",
@@ -96,7 +99,8 @@ def export_command(evidence: EvidenceFor, audit: AuditFor) -> click.Command:
                 entry = audit(settings.data_dir, user, {"case": case, "out": str(out.absolute()),
                                                         "interface": "cli", **chosen.description})
                 result = package.build(chosen, out, case=case, user=user, key=key, audit_entry=entry,
-                                       files=evidence(settings.data_dir), progress=progress)
+                                       files=evidence(settings.data_dir), progress=progress,
+                                       report=_report_with(picture(driver, chosen.description) if picture else None))
             except (selection.SelectionError, stored_queries.StoredQueryError) as exc:
                 raise click.ClickException(str(exc)) from None
             except (Neo4jError, DriverError) as exc:
@@ -113,6 +117,12 @@ def export_command(evidence: EvidenceFor, audit: AuditFor) -> click.Command:
                                        "lists them in manifest.json and report.html")
 
     return export
+
+
+def _report_with(picture_html: str | None):
+    from graph.export import report
+
+    return lambda info: report.render(info, picture_html=picture_html)
 
 
 def _query_selection(driver, name: str, pairs: tuple[str, ...]):
