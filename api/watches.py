@@ -32,7 +32,11 @@ def wdb():
 
 
 def unread_alerts() -> int:
-    return watches.unread(wdb(), current_user.name) if current_user.is_authenticated else 0
+    """The badge: alerts of watches this user sees, newer than the last they looked at."""
+    if not current_user.is_authenticated:
+        return 0
+    last = watches.last_read(wdb(), current_user.name)
+    return sum(1 for alert in seen_alerts() if alert["alert_id"] > last)
 
 
 def _add(name: str, params: dict, label: str | None) -> int:
@@ -61,21 +65,38 @@ def add_form():
     return redirect(url_for("watches.alerts_page"))
 
 
+def mine(watch: watches.Watch) -> bool:
+    """A user sees a watch (and its alerts) when it is theirs or its query is one they may run."""
+    return watch.owner == current_user.name or watch.query.name in visible()
+
+
+def listed() -> list[watches.Watch]:
+    return [w for w in watches.all_watches(wdb()) if mine(w)]
+
+
+def seen_alerts() -> list[dict]:
+    ids = {w.id for w in listed()}
+    return [a for a in watches.alerts(wdb(), limit=500) if a["watch_id"] in ids][:100]
+
+
 @bp.route("/watches/<int:watch_id>/remove", methods=["POST"])
 def remove(watch_id: int):
     db = wdb()
+    owned = [w for w in watches.all_watches(db) if w.id == watch_id and
+             (w.owner == current_user.name or current_user.role == "admin")]
     with current_app.extensions["adgraph_watches_lock"]:
-        gone = watches.remove(db, watch_id)
-    audit("watch.remove", {"watch_id": watch_id}, int(gone))
+        gone = watches.remove(db, watch_id) if owned else False
+    audit("watch.remove", {"watch_id": watch_id, **({} if owned else {"refused": "not yours"})}, int(gone))
+    if not owned:
+        flash("Only its owner (or an admin) may stop a watch.")
     return redirect(url_for("watches.alerts_page"))
 
 
 @bp.route("/alerts")
 def alerts_page():
-    found = watches.alerts(wdb())
-    listed = watches.all_watches(wdb())
+    found = seen_alerts()
     audit("alerts.view", {}, len(found))
-    page = render_template("alerts.html", alerts=found, watches=listed)
+    page = render_template("alerts.html", alerts=found, watches=listed())
     with current_app.extensions["adgraph_watches_lock"]:
         watches.mark_read(wdb(), current_user.name)
     return page
@@ -85,7 +106,7 @@ def alerts_page():
 def api_watches():
     return jsonify(watches=[{"id": w.id, "label": w.label, "query": w.query.name, "params": w.params,
                              "owner": w.owner, "created_at": w.created_at, "last_run_at": w.last_run_at,
-                             "last_error": w.last_error} for w in watches.all_watches(wdb())])
+                             "last_error": w.last_error} for w in listed()])
 
 
 @bp.route("/api/watches", methods=["POST"])
@@ -102,6 +123,6 @@ def api_add():
 
 @bp.route("/api/alerts")
 def api_alerts():
-    found = watches.alerts(wdb())
+    found = seen_alerts()
     audit("alerts.view", {}, len(found))
     return jsonify(unread=unread_alerts(), alerts=found)

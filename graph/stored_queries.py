@@ -441,8 +441,10 @@ def check_plan(summary: neo4j.ResultSummary) -> None:
     for operator, details in _operators(summary.plan or {}):
         if operator == "LoadCSV":
             raise QueryRefused("saved queries cannot use LOAD CSV: they read only the graph")
-        if operator.startswith("Show") or operator in ("AdministrationCommand", "SystemProcedureCall"):
-            raise QueryRefused("saved queries cannot run SHOW or administration commands: they read only the graph")
+        # TERMINATE TRANSACTIONS plans as a read ('r'): it would kill the crawl's writes.
+        if operator.startswith(("Show", "Terminate")) or operator in ("AdministrationCommand", "SystemProcedureCall"):
+            raise QueryRefused("saved queries cannot run SHOW, TERMINATE or administration commands: "
+                               "they read only the graph")
         if operator == "ProcedureCall":
             name = details.split("(", 1)[0].strip()
             if name not in PROCEDURES:

@@ -125,23 +125,26 @@ def run_all(db: sqlite3.Connection, driver: neo4j.Driver, webhook: str | None = 
         except sq.StoredQueryError as exc:
             db.execute("UPDATE watches SET last_run_at = ?, last_error = ? WHERE id = ?", (_now(), str(exc), watch.id))
             continue
-        known = {h for (h,) in db.execute("SELECT row_hash FROM seen WHERE watch_id = ?", (watch.id,))}
-        new = [row for row in result.rows if row_hash(row) not in known]
-        db.execute("UPDATE watches SET last_run_at = ?, last_error = NULL WHERE id = ?", (_now(), watch.id))
-        if not new:
-            continue
-        db.executemany("INSERT OR IGNORE INTO seen (watch_id, row_hash) VALUES (?, ?)",
-                       [(watch.id, row_hash(row)) for row in new])
         at = _now()
-        alert_id = db.execute("INSERT INTO alerts (watch_id, created_at, rows, count) VALUES (?, ?, ?, ?)",
-                              (watch.id, at, json.dumps(new), len(new))).lastrowid
+        with db:  # one transaction per watch: its new rows are marked seen only with their alert
+            db.execute("BEGIN IMMEDIATE")
+            known = {h for (h,) in db.execute("SELECT row_hash FROM seen WHERE watch_id = ?", (watch.id,))}
+            new = [row for row in result.rows if row_hash(row) not in known]
+            error = "more rows than the row limit: some may not be seen" if result.truncated else None
+            db.execute("UPDATE watches SET last_run_at = ?, last_error = ? WHERE id = ?", (at, error, watch.id))
+            if not new:
+                continue
+            db.executemany("INSERT OR IGNORE INTO seen (watch_id, row_hash) VALUES (?, ?)",
+                           [(watch.id, row_hash(row)) for row in new])
+            alert_id = db.execute("INSERT INTO alerts (watch_id, created_at, rows, count) VALUES (?, ?, ?, ?)",
+                                  (watch.id, at, json.dumps(new), len(new))).lastrowid
         alert = {"alert_id": alert_id, "watch_id": watch.id, "watch": watch.label, "query": watch.query.name,
                  "params": watch.params, "created_at": at, "count": len(new), "rows": new}
         created.append(alert)
-        if webhook:
+        if webhook:  # after the commit: the alert is kept whatever the webhook does
             try:
                 (post or _post)(webhook, alert)
-            except OSError as exc:  # a webhook down must not stop the watches or the crawl
+            except (OSError, ValueError) as exc:  # a webhook down must not stop the watches or the crawl
                 db.execute("UPDATE watches SET last_error = ? WHERE id = ?", (f"webhook: {exc}", watch.id))
     return created
 
@@ -162,10 +165,10 @@ def alerts(db: sqlite3.Connection, limit: int = 100) -> list[dict]:
                                 "ORDER BY a.id DESC LIMIT ?", (limit,))]
 
 
-def unread(db: sqlite3.Connection, user: str) -> int:
-    """Alerts newer than the last the user saw (the badge)."""
+def last_read(db: sqlite3.Connection, user: str) -> int:
+    """The newest alert the user has seen on the alerts page (0: none)."""
     last = db.execute("SELECT last_id FROM alerts_read WHERE user = ?", (user,)).fetchone()
-    return db.execute("SELECT count(*) FROM alerts WHERE id > ?", (last[0] if last else 0,)).fetchone()[0]
+    return last[0] if last else 0
 
 
 def mark_read(db: sqlite3.Connection, user: str) -> None:

@@ -256,6 +256,14 @@ def test_posts_without_the_csrf_token_are_refused(browser_page):
         "/api/identifiers/phone/ignore": {"data": {"key": "+12025550111", "ignored": True, "reason": "test"}},
         "/api/faces/search": {"multipart": {"photo": {"name": "a.png", "mimeType": "image/png", "buffer": b"\x89PNG"}}},
         "/logout": {"form": {}},
+        "/queries": {"form": {"name": "x", "title": "x", "description": "x", "cypher": "RETURN 1 AS one"}},
+        "/api/queries": {"data": {"name": "x", "title": "x", "description": "x", "cypher": "RETURN 1 AS one"}},
+        "/watches": {"form": {"query": "hubs"}},
+        "/api/watches": {"data": {"query": "hubs"}},
+        "/watches/1/remove": {"form": {}},
+        "/exports/nodes": {"form": {"ref": "Phone:+12025550111", "case": "c"}},
+        "/networks/n0/export": {"form": {"case": "c"}},
+        "/queries/hubs/export": {"form": {"case": "c"}},
     }
     for path, body in attempts.items():
         response = page.request.post(path, **body)

@@ -93,7 +93,8 @@ def test_a_watch_with_bad_parameters_is_refused_and_a_failing_webhook_stops_noth
     refused = client.post("/api/watches", json={"query": "phone_newest_ads", "params": {"days": "soon"}},
                           headers={"X-CSRFToken": token(client, "/")})
     assert refused.status_code == 400 and len(refused.get_json()["errors"]) == 2  # days, and phone is required
-    assert client.post("/api/watches", json={"query": "phone_newest_ads", "params": {"phone": PHONE}}).status_code == 400
+    no_token = client.post("/api/watches", json={"query": "phone_newest_ads", "params": {"phone": PHONE}})
+    assert no_token.status_code == 400 and "CSRF" in no_token.get_json()["error"]
     client.post("/api/watches", json={"query": "phone_newest_ads", "params": {"phone": PHONE, "days": 36500}},
                 headers={"X-CSRFToken": token(client, "/")})
     db = watches.connect(app.config["ADGRAPH_SETTINGS"].data_dir)
@@ -116,3 +117,30 @@ def test_a_phone_and_a_network_are_watched_from_their_pages(app, graph):
     assert done.status_code == 302 and done.headers["Location"].endswith("/alerts")
     [watch] = watches.all_watches(watches.connect(app.config["ADGRAPH_SETTINGS"].data_dir))
     assert (watch.query.name, watch.params, watch.owner) == ("network_newest_ads", {"network_id": network_id}, "ana")
+
+
+def test_watches_on_a_private_query_are_seen_and_stopped_by_their_owner_only(app, graph):
+    from api import accounts
+
+    from helpers import PASSWORD
+
+    crawl(graph, 1)
+    ana = app.test_client()
+    login(ana)
+    csrf = {"X-CSRFToken": token(ana, "/")}
+    private = {"name": "ana_only", "title": "Ana's", "description": "Private.", "parameters": {},
+               "cypher": "MATCH (a:Ad) RETURN a.site AS site, a.site_ad_id AS site_ad_id"}
+    assert ana.post("/api/queries", json=private, headers=csrf).status_code == 201
+    watch_id = ana.post("/api/watches", json={"query": "ana_only"}, headers=csrf).get_json()["watch_id"]
+    crawl(graph, 2)
+    watches.run_all(watches.connect(app.config["ADGRAPH_SETTINGS"].data_dir), graph)
+
+    accounts.add_user(app.extensions["adgraph_db"], "bo", "analyst", PASSWORD)
+    bo = app.test_client()
+    login(bo, "bo")
+    assert bo.get("/api/watches").get_json()["watches"] == []
+    assert bo.get("/api/alerts").get_json() == {"unread": 0, "alerts": []}
+    assert "ad 2" not in bo.get("/alerts").get_data(as_text=True).lower() and 'id="alerts-badge"' not in bo.get("/").get_data(as_text=True)
+    bo.post(f"/watches/{watch_id}/remove", data={"csrf_token": token(bo, "/")})
+    assert [w["id"] for w in ana.get("/api/watches").get_json()["watches"]] == [watch_id]  # still there
+    assert ana.get("/api/alerts").get_json()["alerts"][0]["count"] == 1

@@ -205,8 +205,8 @@ def build(subgraph: Subgraph, out: Path, *, case: str, user: str, key: Ed25519Pr
           report: Callable[[report_html.ReportInfo], bytes] = report_html.render,
           created_at: datetime | None = None,
           progress: Callable[[str, int], None] = lambda stage, n: None) -> BuildResult:
-    """Write the package for this subgraph to `out` (replacing it when it exists) and return what
-    went in, with the evidence files that could not (BuildResult.missing)."""
+    """Write the package for this subgraph to `out` (never replacing a file there: FileExistsError)
+    and return what went in, with the evidence files that could not (BuildResult.missing)."""
     out = Path(out)
     created = (created_at or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     public = key.public_key()
@@ -248,7 +248,7 @@ def build(subgraph: Subgraph, out: Path, *, case: str, user: str, key: Ed25519Pr
             data = json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8") + b"\n"
             package.add_bytes(MANIFEST, data)
             package.add_bytes(SIGNATURE, key.sign(data), compress=False)
-        os.replace(tmp_zip, out)
+        os.link(tmp_zip, out)  # fails if `out` exists: a package once written is never replaced
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return BuildResult(out, fp, manifest, missing)
