@@ -87,6 +87,10 @@ def _export(chosen, name: str, picture_graph, back: str):
                            key=signing.load_or_create_key(settings.data_dir), audit_entry=entry,
                            files=evidence_files(settings.data_dir),
                            report=lambda info: report.render(info, picture_html=picture))
+    # What went in, in the log beside the export itself; evidence that could not is listed in the package too.
+    audit("export.written", {"export_entry": entry, "package": out.name, "files": len(result.manifest["files"]),
+                              "missing": [m["name"] for m in result.missing]}, len(result.manifest["files"]))
     response = send_file(out, mimetype="application/zip", as_attachment=True, download_name=out.name)
     response.headers["X-Adgraph-Key-Fingerprint"] = result.fingerprint
+    response.headers["X-Adgraph-Missing-Evidence"] = str(len(result.missing))
     return response

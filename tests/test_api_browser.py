@@ -117,12 +117,16 @@ def wait_for_picture(page) -> dict:
 
 
 def node_on_screen(page, node_id: str) -> dict:
-    """Where a node of the picture is drawn, in page coordinates: zoomed in on it (so no neighbour
-    drawn over it takes the pointer) and scrolled into view."""
+    """Where a node of the picture is drawn, in page coordinates: moved clear of the others first
+    (a dense picture can draw two nodes on one spot, and the pointer takes the top one), zoomed in
+    on, and scrolled into view."""
     page.locator("#network-canvas").scroll_into_view_if_needed()
     return page.evaluate("""id => {
-        const a = window.adgraphNetwork;
-        a.network.focus(id, {scale: 5, animation: false});
+        const a = window.adgraphNetwork, all = Object.values(a.network.getPositions());
+        const left = Math.min(...all.map(p => p.x)), top = Math.min(...all.map(p => p.y));
+        a.network.moveNode(id, left - 300, top - 300);
+        a.network.focus(id, {scale: 2, animation: false});
+        a.network.redraw();  // hit-testing uses the bounds of the last drawing
         const at = a.network.canvasToDOM(a.network.getPositions([id])[id]);
         const box = document.getElementById('network-canvas').getBoundingClientRect();
         return {x: at.x + box.left, y: at.y + box.top};

@@ -161,4 +161,6 @@ def test_a_network_exports_from_its_page_as_a_signed_package(app, network, graph
     assert "Case &lt;b&gt;7&lt;/b&gt;" in report and "&lt;script&gt;window.__pwned" in report
     [entry] = [e for e in audit.entries(app.extensions["adgraph_db"]) if e.action == "export" and "refused" not in e.params]
     assert manifest["audit_entry"] == entry.id and entry.user == "ana" and entry.params["case"] == "Case <b>7</b>"
+    [written] = [e for e in audit.entries(app.extensions["adgraph_db"]) if e.action == "export.written"]
+    assert written.params["export_entry"] == entry.id and written.result_size == len(manifest["files"])
     assert list((app.config["ADGRAPH_SETTINGS"].data_dir / "exports").glob("*.zip"))  # kept, as sent
