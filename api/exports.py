@@ -17,6 +17,7 @@ from api.evidence import evidence_files
 from graph import explore
 from graph import stored_queries as sq
 from graph.export import package, report, signing
+from graph.export.spool import ChangedDuringExport
 from graph.export import subgraph as selection
 from viz.svg import svg
 
@@ -83,10 +84,14 @@ def _export(chosen, name: str, picture_graph, back: str):
     entry = audit("export", {"case": case, "interface": "web", **chosen.description})
     out = folder / f"{stamp}-{name}-{slug}-{entry}.zip"
     picture = svg(picture_graph())
-    result = package.build(chosen, out, case=case, user=current_user.name,
-                           key=signing.load_or_create_key(settings.data_dir), audit_entry=entry,
-                           files=evidence_files(settings.data_dir),
-                           report=lambda info: report.render(info, picture_html=picture))
+    try:
+        result = package.build(chosen, out, case=case, user=current_user.name,
+                               key=signing.load_or_create_key(settings.data_dir), audit_entry=entry,
+                               files=evidence_files(settings.data_dir),
+                               report=lambda info: report.render(info, picture_html=picture))
+    except ChangedDuringExport as exc:
+        audit("export.written", {"export_entry": entry, "refused": str(exc)}, 0)
+        return render_template("export_refused.html", error=str(exc), back=back), 409
     # What went in, in the log beside the export itself; evidence that could not is listed in the package too.
     audit("export.written", {"export_entry": entry, "package": out.name, "files": len(result.manifest["files"]),
                               "missing": [m["name"] for m in result.missing]}, len(result.manifest["files"]))

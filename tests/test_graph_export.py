@@ -305,3 +305,22 @@ def test_graph_imports_no_web_crawler_or_picture_code():
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in {'flask', 'pyvis', 'scrapy', 'crawler', 'api'})\n"
             "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_a_graph_that_changed_under_the_export_is_refused_not_signed(tmp_path):
+    from graph.export.spool import ChangedDuringExport, SpooledGraph
+    from graph.export.subgraph import Edge, Node
+
+    class Moved:
+        """A network whose ad moved out between reading relationships and reading nodes."""
+        description = {"selection": "network", "network_id": "n1"}
+
+        def edges(self):
+            yield Edge(id="e1", source="Ad:demo/1", target="Phone:+13125550101", type="HAS_PHONE")
+
+        def nodes(self):
+            yield Node(id="Phone:+13125550101", kind="Phone", key="+13125550101", label="(312) 555-0101")
+
+    with pytest.raises(ChangedDuringExport, match="changed while it was being exported"):
+        SpooledGraph(Moved(), tmp_path)
+    assert list(tmp_path.iterdir()) == []  # nothing left behind

@@ -17,6 +17,7 @@ from tqdm import tqdm
 from graph.cli import connect, database_error, settings_from_env
 from graph import explore, stored_queries
 from graph.export import package, signing, subgraph as selection
+from graph.export.spool import ChangedDuringExport
 from graph.export import verify as checking
 from graph.export.spool import SpooledGraph
 
@@ -101,7 +102,7 @@ def export_command(evidence: EvidenceFor, audit: AuditFor,
                 result = package.build(chosen, out, case=case, user=user, key=key, audit_entry=entry,
                                        files=evidence(settings.data_dir), progress=progress,
                                        report=_report_with(picture(driver, chosen.description) if picture else None))
-            except (selection.SelectionError, stored_queries.StoredQueryError) as exc:
+            except (selection.SelectionError, stored_queries.StoredQueryError, ChangedDuringExport) as exc:
                 raise click.ClickException(str(exc)) from None
             except (Neo4jError, DriverError) as exc:
                 raise click.ClickException(f"reading the graph failed: {database_error(exc)}") from None

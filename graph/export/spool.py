@@ -4,9 +4,11 @@ One read means every file of a package shows the same graph even when a crawl la
 the formats that declare their columns first (GraphML, GEXF, CSV) learn every property and its type
 on the way, while memory holds one page at a time. Each page is its own read (Neo4j Community has
 no snapshot across reads); keyset pages in a fixed order neither repeat nor skip a node that was
-there when the export began. Only an admin's `networks ignore` or `rebuild` moving ads out of a
-network while it is exported could leave a relationship pointing at an ad no longer read. The files go in a temporary folder next to the
-package (disk, not memory, bounds an export)."""
+there when the export began. Ads moving out of a network while it is exported (a crawl merging
+networks, an admin's `networks ignore` or `rebuild`) could leave a relationship pointing at an ad
+no longer read: that is checked after the read, and the export refused (ChangedDuringExport) rather
+than signed. The files go in a temporary folder next to the package (disk, not memory, bounds an
+export; the check holds the node ids only)."""
 
 from __future__ import annotations
 
@@ -42,6 +44,10 @@ def _merge(old: str | None, new: str) -> str:
     return STRING
 
 
+class ChangedDuringExport(RuntimeError):
+    """The graph changed under the export: a relationship points at a node that was not read."""
+
+
 class SpooledGraph:
     """Nodes and edges in sorted order, with what formats need to know first: every property name
     with its type (node_fields, edge_fields: name -> type, sorted by name) and the counts."""
@@ -63,12 +69,20 @@ class SpooledGraph:
                     self.edge_counts[e.type] += 1
                     out.write(orjson.dumps(e.as_dict()) + b"\n")
                     progress("edges", 1)
+            ids = set()
             with (self._dir / "nodes.jsonl").open("wb") as out:
                 for n in subgraph.nodes():
                     self._add_fields(node_fields, n.properties)
                     self.node_counts[n.kind] += 1
+                    ids.add(n.id)
                     out.write(orjson.dumps(n.as_dict()) + b"\n")
                     progress("nodes", 1)
+            for e in self.edges():
+                if e.source not in ids or e.target not in ids:
+                    raise ChangedDuringExport(
+                        "the graph changed while it was being exported (a crawl merged networks, or an admin "
+                        f"recomputed them): {e.type} {e.source} -> {e.target} points at a node not read. "
+                        "Nothing was written; export again")
         except BaseException:
             self.close()
             raise
