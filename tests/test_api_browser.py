@@ -322,6 +322,17 @@ def test_pattern_queries_run_save_and_refuse_writes_from_their_pages(browser_pag
     assert scalar(demo, "MATCH (a:Ad {title: 'x'}) RETURN count(a)") == 0
 
 
+def export_and_verify(page, form: str, path: Path) -> Path:
+    """Submit an export form with a case, save the download, and check it with `adgraph verify`."""
+    page.fill(f"{form} input[name=case]", "Case 2026-041")
+    with page.expect_download() as download:
+        page.click(f"{form} button[type=submit]")
+    download.value.save_as(path)
+    checked = subprocess.run([ADGRAPH, "verify", str(path)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    return path
+
+
 def test_a_network_is_exported_from_its_page_and_the_package_verifies(browser_page, demo, tmp_path):
     import zipfile
 
@@ -330,13 +341,7 @@ def test_a_network_is_exported_from_its_page_and_the_package_verifies(browser_pa
                               "RETURN n LIMIT 1")
     log_in(page)
     page.goto(f"/networks/{network_id}")
-    page.fill("form.export input[name=case]", "Case 2026-041")
-    with page.expect_download() as download:
-        page.click("form.export button[type=submit]")
-    package = tmp_path / "package.zip"
-    download.value.save_as(package)
-    checked = subprocess.run([ADGRAPH, "verify", str(package)], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    package = export_and_verify(page, "form.export", tmp_path / "package.zip")
 
     # Two ads picked in the picture, exported with the chain of evidence between them.
     picked = [r["key"] for r in demo.execute_query(
@@ -350,13 +355,7 @@ def test_a_network_is_exported_from_its_page_and_the_package_verifies(browser_pa
         page.mouse.click(at["x"], at["y"])
         page.click("#network-selected button.network-pick")
     assert page.locator("#basket-count").inner_text() == "2"
-    page.fill("#export-basket input[name=case]", "Case 2026-041")
-    with page.expect_download() as download:
-        page.click("#export-basket button[type=submit]")
-    chosen = tmp_path / "picked.zip"
-    download.value.save_as(chosen)
-    checked = subprocess.run([ADGRAPH, "verify", str(chosen)], capture_output=True, text=True)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    chosen = export_and_verify(page, "#export-basket", tmp_path / "picked.zip")
     with zipfile.ZipFile(chosen) as picked_package:
         assert json.loads(picked_package.read("graph.json"))["description"]["refs"] == sorted(picked)
 
