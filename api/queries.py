@@ -38,6 +38,12 @@ def visible() -> dict[str, sq.StoredQuery]:
     return queries
 
 
+def visible_names() -> set[str]:
+    """The names of the queries visible() gives, without reading their definitions."""
+    return set(sq.library()) | {name for (name,) in db().execute(
+        "SELECT name FROM saved_queries WHERE author = ? OR shared = 1", (current_user.name,))}
+
+
 def authors() -> dict[str, tuple[str, bool]]:
     return {name: (author, bool(shared)) for name, author, shared in
             db().execute("SELECT name, author, shared FROM saved_queries")}

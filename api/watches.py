@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_login import current_user
 
 from api.app import audit, driver, json_error
-from api.queries import STATUS, visible
+from api.queries import STATUS, visible, visible_names
 from graph import stored_queries as sq
 from graph import watches
 
@@ -35,8 +35,7 @@ def unread_alerts() -> int:
     """The badge: alerts of watches this user sees, newer than the last they looked at."""
     if not current_user.is_authenticated:
         return 0
-    last = watches.last_read(wdb(), current_user.name)
-    return sum(1 for alert in seen_alerts() if alert["alert_id"] > last)
+    return watches.unread(wdb(), current_user.name, visible_watches())
 
 
 def _add(name: str, params: dict, label: str | None) -> int:
@@ -65,18 +64,19 @@ def add_form():
     return redirect(url_for("watches.alerts_page"))
 
 
-def mine(watch: watches.Watch) -> bool:
-    """A user sees a watch (and its alerts) when it is theirs or its query is one they may run."""
-    return watch.owner == current_user.name or watch.query.name in visible()
+def visible_watches() -> list[int]:
+    """The watches a user sees (and their alerts): their own, and those on a query they may run."""
+    names = visible_names()
+    return [i for i, owner, name in watches.owners(wdb()) if owner == current_user.name or name in names]
 
 
 def listed() -> list[watches.Watch]:
-    return [w for w in watches.all_watches(wdb()) if mine(w)]
+    ids = set(visible_watches())
+    return [w for w in watches.all_watches(wdb()) if w.id in ids]
 
 
 def seen_alerts() -> list[dict]:
-    ids = {w.id for w in listed()}
-    return [a for a in watches.alerts(wdb(), limit=500) if a["watch_id"] in ids][:100]
+    return watches.alerts(wdb(), watch_ids=visible_watches())
 
 
 @bp.route("/watches/<int:watch_id>/remove", methods=["POST"])

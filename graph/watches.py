@@ -156,13 +156,29 @@ def _post(url: str, alert: dict) -> None:
         pass
 
 
-def alerts(db: sqlite3.Connection, limit: int = 100) -> list[dict]:
-    """The newest alerts first, with their watch's label and query."""
+def owners(db: sqlite3.Connection) -> list[tuple[int, str, str]]:
+    """(id, owner, query name) of every watch, without reading their definitions."""
+    return db.execute("SELECT id, owner, json_extract(query, '$.name') FROM watches ORDER BY id").fetchall()
+
+
+def alerts(db: sqlite3.Connection, limit: int = 100, watch_ids: list[int] | None = None) -> list[dict]:
+    """The newest alerts first (of these watches only, if given), with their watch's label and query."""
     return [{"alert_id": r[0], "watch_id": r[1], "created_at": r[2], "rows": json.loads(r[3]), "count": r[4],
              "watch": r[5], "query": json.loads(r[6])["name"] if r[6] else None}
             for r in db.execute("SELECT a.id, a.watch_id, a.created_at, a.rows, a.count, w.label, w.query "
                                 "FROM alerts a LEFT JOIN watches w ON w.id = a.watch_id "
-                                "ORDER BY a.id DESC LIMIT ?", (limit,))]
+                                "WHERE ? IS NULL OR a.watch_id IN (SELECT value FROM json_each(?)) "
+                                "ORDER BY a.id DESC LIMIT ?", (_ids(watch_ids), _ids(watch_ids), limit))]
+
+
+def unread(db: sqlite3.Connection, user: str, watch_ids: list[int]) -> int:
+    """Alerts of these watches newer than the last the user saw on the alerts page (the badge)."""
+    return db.execute("SELECT count(*) FROM alerts WHERE id > ? AND watch_id IN (SELECT value FROM json_each(?))",
+                      (last_read(db, user), _ids(watch_ids))).fetchone()[0]
+
+
+def _ids(watch_ids: list[int] | None) -> str | None:
+    return None if watch_ids is None else json.dumps(list(watch_ids))
 
 
 def last_read(db: sqlite3.Connection, user: str) -> int:
