@@ -71,13 +71,8 @@ def link_same_faces(driver: neo4j.Driver, face_ids: Iterable[str], threshold: fl
     # k + 1: the face itself is its own nearest neighbour.
     records = driver.execute_query(q.FACE_NEIGHBOURS, face_ids=ids, k=k + 1, threshold=threshold,
                                    routing_=neo4j.RoutingControl.READ, database_=database).records
-    pairs: dict[tuple[str, str], float] = {}
-    for record in records:
-        face, other = record["face"], record["other"]
-        pair = (face, other) if face < other else (other, face)
-        pairs[pair] = max(pairs.get(pair, -1.0), record["similarity"])
-    return link_face_pairs(driver, [(low, high, similarity) for (low, high), similarity in pairs.items()],
-                           database=database)
+    # link_face_pairs orders each pair, drops a face paired with itself and keeps the best similarity.
+    return link_face_pairs(driver, ((r["face"], r["other"], r["similarity"]) for r in records), database=database)
 
 
 def link_face_pairs(driver: neo4j.Driver, pairs: Iterable[tuple[str, str, float]], *,
