@@ -4,7 +4,6 @@ expansion (audit-logged), and the drawing code served by the app itself."""
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
@@ -14,7 +13,7 @@ from graph.ingest import write_batch
 from graph.networks import assign_networks
 from graph.records import normalize
 
-from helpers import login, observation, sha
+from helpers import login, observation, sha, token
 
 PHONE = "+12025550111"  # fictional: NANP 555-01XX
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
@@ -143,7 +142,7 @@ def test_a_network_exports_from_its_page_as_a_signed_package(app, network, graph
     login(client)
     page = client.get(f"/networks/{network}").get_data(as_text=True)
     assert f'action="/networks/{network}/export"' in page
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    csrf = token(client, f"/networks/{network}")
     assert client.post(f"/networks/{network}/export", data={"case": "C-1"}).status_code == 400  # no CSRF token
     assert client.post(f"/networks/{network}/export", data={"case": " ", "csrf_token": csrf}).status_code == 400
 

@@ -4,7 +4,6 @@ pure functions behind them, table-driven."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timezone
 
 import pytest
@@ -15,7 +14,7 @@ from graph.ingest import write_batch
 from graph.networks import assign_networks
 from graph.records import face_id, normalize, readable_phone
 
-from helpers import PASSWORD, observation, removal, sha
+from helpers import login, observation, removal, sha
 
 CHICAGO = {"location_id": "geonames:4887398", "name": "Chicago", "region": "IL", "country": "US",
            "lat": 41.85003, "lon": -87.65005, "raw": "Chicago"}
@@ -28,9 +27,7 @@ PHONE_1, PHONE_2 = "+13125550101", "+13125550102"
 
 def logged_in(app):
     client = app.test_client()
-    page = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page).group(1)
-    assert client.post("/login", data={"name": "ana", "password": PASSWORD, "csrf_token": csrf}).status_code == 302
+    assert login(client).status_code == 302
     return client
 
 

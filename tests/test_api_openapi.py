@@ -18,7 +18,7 @@ from graph.ingest import write_batch
 from graph.networks import assign_networks
 from graph.records import normalize
 
-from helpers import PASSWORD, login, observation, sha
+from helpers import PASSWORD, login, observation, sha, token
 
 SPEC = yaml.safe_load((Path(api.__file__).parent / "openapi.yaml").read_text())
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -95,25 +95,23 @@ def test_real_answers_match_the_description(app, network):
 
     photo = io.BytesIO()
     Image.new("RGB", (64, 64), "white").save(photo, "PNG")
-    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"',
-                      client.get("/search").get_data(as_text=True)).group(1)
+    csrf = token(client, "/search")
     found_by_image = check(client.post("/api/search/image", data={"image": (io.BytesIO(photo.getvalue()), "a.png")},
-                                       headers={"X-CSRFToken": token}), 200, "ImageResults")
+                                       headers={"X-CSRFToken": csrf}), 200, "ImageResults")
     again = found_by_image["query"]
     check(client.get("/api/search/image", query_string={"sha256": again["sha256"], "phash": again["phash"]}),
           200, "ImageResults")
-    check(client.post("/api/search/image", data={}, headers={"X-CSRFToken": token}), 400, "Error")
+    check(client.post("/api/search/image", data={}, headers={"X-CSRFToken": csrf}), 400, "Error")
     check(client.post("/api/search/image", data={}), 400, "Error")  # no CSRF token
     check(client.post("/api/identifiers/phone/ignore", json={"key": PHONE, "ignored": True, "reason": "test"},
-                      headers={"X-CSRFToken": token}), 403, "Error")  # an analyst
+                      headers={"X-CSRFToken": csrf}), 403, "Error")  # an analyst
 
     accounts.add_user(app.extensions["adgraph_db"], "root", "admin", PASSWORD)
     admin = app.test_client()
     login(admin, "root")
-    token = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"',
-                      admin.get("/search").get_data(as_text=True)).group(1)
+    csrf = token(admin, "/search")
     done = check(admin.post("/api/identifiers/phone/ignore", json={"key": PHONE, "ignored": True, "reason": "test"},
-                            headers={"X-CSRFToken": token}), 200, "Ignored")
+                            headers={"X-CSRFToken": csrf}), 200, "Ignored")
     assert done["moved"] == 2
     log = check(admin.get("/api/audit"), 200, "Audit")
     assert log["verified"] and {"search", "node.expand", "identifier.ignore"} <= {e["action"] for e in log["entries"]}
