@@ -8,7 +8,7 @@ import secrets
 import threading
 from pathlib import Path
 
-from flask import Flask, g, jsonify, redirect, request, url_for
+from flask import Flask, jsonify, redirect, request, url_for
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -87,13 +87,13 @@ def create_app(settings: Settings | None = None, **config) -> Flask:
     app.register_blueprint(exports_bp)
     app.register_blueprint(queries_bp)
     app.register_blueprint(watches_bp)
+    app.register_blueprint(faces_bp)
 
     @app.context_processor
     def alerts_badge():
         from api.watches import unread_alerts
 
         return {"unread_alerts": unread_alerts}
-    app.register_blueprint(faces_bp)
 
     @app.errorhandler(CSRFError)
     def csrf_refused(error):
@@ -149,17 +149,23 @@ def db():
     return current_app.extensions["adgraph_db"]
 
 
-def driver():
-    """One Neo4j driver per app, opened on first use."""
+def lazy(key: str, make):
+    """One of something per app (a driver, a database file, a face engine), made on first use by
+    make(settings), once even when threads ask at the same moment."""
     from flask import current_app
-
-    from graph.driver import open_driver
 
     ext = current_app.extensions
     with ext["adgraph_lock"]:
-        if "adgraph_driver" not in ext:
-            ext["adgraph_driver"] = open_driver(current_app.config["ADGRAPH_SETTINGS"])
-    return ext["adgraph_driver"]
+        if key not in ext:
+            ext[key] = make(current_app.config["ADGRAPH_SETTINGS"])
+    return ext[key]
+
+
+def driver():
+    """One Neo4j driver per app, opened on first use."""
+    from graph.driver import open_driver
+
+    return lazy("adgraph_driver", open_driver)
 
 
 def audit(action: str, params: dict, result_size: int | None = None) -> int:
@@ -174,4 +180,4 @@ def audit(action: str, params: dict, result_size: int | None = None) -> int:
         return audit_log.record(db(), current_user.name, action, params, result_size)
 
 
-__all__ = ["create_app", "db", "driver", "audit", "json_error", "g"]
+__all__ = ["create_app", "db", "driver", "lazy", "audit", "json_error"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, send_from_directory
 
-from api.app import audit, driver, json_error
+from api.app import audit, driver, json_error, lazy
 
 bp = Blueprint("faces", __name__)
 NOTE = "A candidate is a lead, not an identification."
@@ -88,9 +88,6 @@ def crop(face_id: str):
 
 
 def _engine():
-    ext = current_app.extensions
-    if "adgraph_face_engine" not in ext:
-        from crawler.faces.engine import load_engine
+    from crawler.faces.engine import load_engine
 
-        ext["adgraph_face_engine"] = load_engine("dlib")
-    return ext["adgraph_face_engine"]
+    return lazy("adgraph_face_engine", lambda settings: load_engine("dlib"))

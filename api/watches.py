@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from api.app import audit, driver, json_error
+from api.app import audit, driver, json_error, lazy
 from api.queries import STATUS, visible, visible_names
 from graph import stored_queries as sq
 from graph import watches
@@ -23,12 +23,8 @@ bp = Blueprint("watches", __name__)
 
 
 def wdb():
-    """The watches' SQLite file, one connection per app; one statement sequence at a time."""
-    ext = current_app.extensions
-    with ext["adgraph_lock"]:
-        if "adgraph_watches" not in ext:
-            ext["adgraph_watches"] = watches.connect(current_app.config["ADGRAPH_SETTINGS"].data_dir)
-    return ext["adgraph_watches"]
+    """The watches' SQLite file, one connection per app."""
+    return lazy("adgraph_watches", lambda settings: watches.connect(settings.data_dir))
 
 
 def unread_alerts() -> int:
