@@ -43,12 +43,10 @@ def export_query(name: str):
     params = {k[6:]: v for k, v in request.form.items() if k.startswith("param.")}
     try:
         query, result = run(name, params)
-        graph = explore.result_graph(result.rows)
-        chosen = selection.query_result(driver(), [n["id"] for n in graph["nodes"]], query.cypher,
-                                        query.bind(params), name)
+        chosen = selection.saved_query_result(driver(), query, result.rows, params)
     except (sq.StoredQueryError, selection.SelectionError) as exc:
         return _refused(str(exc), back, {"query": name, "params": params}, 400)
-    return _export(chosen, name, lambda: graph, back)
+    return _export(chosen, name, lambda: explore.result_graph(result.rows), back)
 
 
 @bp.route("/exports/nodes", methods=["POST"])

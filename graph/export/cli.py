@@ -15,7 +15,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from tqdm import tqdm
 
 from graph.cli import connect, database_error, settings_from_env
-from graph import explore, stored_queries
+from graph import stored_queries
 from graph.export import package, signing, subgraph as selection
 from graph.export.spool import ChangedDuringExport
 from graph.export import verify as checking
@@ -135,9 +135,7 @@ def _query_selection(driver, name: str, pairs: tuple[str, ...]):
             raise click.UsageError(f"--param takes KEY=VALUE, not {pair!r}")
         values[key] = value
     query = stored_queries.get(name)
-    result = stored_queries.run(driver, query, values)
-    refs = [node["id"] for node in explore.result_graph(result.rows)["nodes"]]
-    return selection.query_result(driver, refs, query.cypher, query.bind(values), name)
+    return selection.saved_query_result(driver, query, stored_queries.run(driver, query, values).rows, values)
 
 
 @click.command("verify")

@@ -26,7 +26,7 @@ from typing import Iterable, Iterator
 
 import neo4j
 
-from graph.explore import parse_ref, ref
+from graph.explore import parse_ref, ref, result_graph
 from graph.queries import export as q
 from graph.records import readable_phone
 from graph.values import to_json
@@ -260,3 +260,11 @@ def query_result(driver: neo4j.Driver, refs: Iterable[str], query: str, paramete
     _with_versions(driver, members)
     return NodeSetSubgraph(driver, members, {"selection": "query", "name": name, "query": query,
                                              "parameters": to_json(parameters)}, page_size)
+
+
+def saved_query_result(driver: neo4j.Driver, query, rows: list[dict], values: dict,
+                       page_size: int = PAGE_SIZE) -> NodeSetSubgraph:
+    """query_result for a saved query (graph.stored_queries) that was run with these values: the
+    nodes its rows name (graph.explore.result_graph), described by its Cypher and bound parameters."""
+    refs = [node["id"] for node in result_graph(rows)["nodes"]]
+    return query_result(driver, refs, query.cypher, query.bind(values), query.name, page_size)
