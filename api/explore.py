@@ -17,7 +17,7 @@ def link(node: dict) -> str | None:
     """The page a node opens on double-click."""
     kind, key = node["kind"], node["key"]
     if kind == "Ad":
-        site, _, site_ad_id = key.partition("/")
+        site, site_ad_id = explore.ad_key(key)
         return url_for("networks.ad_page", site=site, site_ad_id=site_ad_id)
     if kind in ("Phone", "Email"):
         return url_for("search.page", q=key)

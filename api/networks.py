@@ -8,6 +8,7 @@ from api.app import audit, driver, json_error
 from api.explore import network_picture
 from graph import analysis
 from graph.ads import ad_detail, network_detail, network_edges
+from graph.explore import ad_key
 from graph.networks import why_linked
 from viz import picture as viz
 
@@ -62,13 +63,9 @@ def api_analysis(network_id: str):
               "bridges": analysis.bridges(graph), "communities": analysis.communities(graph)}
     if first and second:
         # The same chain `adgraph networks why` gives: one definition of what joins ads.
-        result["chain"] = why_linked(driver(), _ad_key(first), _ad_key(second))
+        result["chain"] = why_linked(driver(), ad_key(first), ad_key(second))
     audit("network.analysis", {"network_id": network_id, "from": first, "to": second}, result["nodes"])
     if not result["nodes"]:
         return json_error(404, f"no network {network_id!r}")
     return jsonify(result)
 
-
-def _ad_key(text: str) -> tuple[str, str]:
-    site, _, site_ad_id = text.partition("/")
-    return site, site_ad_id

@@ -253,8 +253,10 @@ def networks() -> None:
 
 
 def _ad_key(text: str) -> tuple[str, str]:
-    site, sep, ad_id = text.partition("/")
-    if not sep or not site or not ad_id:
+    from graph.explore import ad_key
+
+    site, ad_id = ad_key(text)
+    if not site or not ad_id:
         raise click.BadParameter(f"{text!r}: give an ad as SITE/AD_ID, e.g. demo/48123")
     return site, ad_id
 

@@ -22,6 +22,12 @@ def ref(kind: str, key: str) -> str:
     return f"{kind}:{key}"
 
 
+def ad_key(key: str) -> tuple[str, str]:
+    """(site, site_ad_id) of an ad's key, SITE/ID (a site name holds no '/'; an ad id may)."""
+    site, _, site_ad_id = key.partition("/")
+    return site, site_ad_id
+
+
 def parse_ref(text: str) -> tuple[str, str]:
     kind, sep, key = text.partition(":")
     if not sep or kind not in KINDS or not key:
@@ -54,7 +60,7 @@ def neighbours(driver: neo4j.Driver, node_ref: str, limit: int = EXPAND_LIMIT) -
     kind, key = parse_ref(node_ref)
     params = {"key": key, "limit": limit}
     if kind == "Ad":
-        params["site"], _, params["site_ad_id"] = key.partition("/")
+        params["site"], params["site_ad_id"] = ad_key(key)
     records = driver.execute_query(q.EXPAND[kind], params, routing_=_READ).records
     if not records:
         return None

@@ -26,7 +26,7 @@ from typing import Iterable, Iterator
 
 import neo4j
 
-from graph.explore import parse_ref, ref, result_graph
+from graph.explore import ad_key, parse_ref, ref, result_graph
 from graph.queries import export as q
 from graph.records import readable_phone
 from graph.values import to_json
@@ -153,7 +153,7 @@ class NetworkSubgraph(Subgraph):
 
 def _rows(kind: str, keys: Iterable[str]) -> list[dict]:
     if kind == "Ad":
-        return [{"key": k, "site": k.partition("/")[0], "site_ad_id": k.partition("/")[2]} for k in keys]
+        return [{"key": k, **dict(zip(("site", "site_ad_id"), ad_key(k)))} for k in keys]
     return [{"key": k} for k in keys]
 
 
