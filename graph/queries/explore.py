@@ -1,13 +1,12 @@
 """Cypher of the network picture: a network's nodes and edges, and one node's neighbours when an
 investigator expands it. Parameterized; each node comes back as one map (_NODE below)."""
 
+from graph.queries import ANY_KEY as _ANY_KEY  # private: EXPLAIN runs public ones
+
 # Every node as one map: its kind, its key, and what a label or tooltip needs. Ads carry their
 # newest version's text for the tooltip. Times come back as ISO strings: the driver takes about
 # 100 µs to make each zoned datetime, a second on a 2,000-node picture.
-_KEY = """CASE WHEN %(n)s:Ad THEN %(n)s.site + '/' + %(n)s.site_ad_id
-            ELSE coalesce(%(n)s.e164, %(n)s.address, %(n)s.handle_id, %(n)s.sha256, %(n)s.face_id, %(n)s.location_id) END"""
-
-_NODE = """{kind: labels(%(n)s)[0], key: """ + _KEY + """,
+_NODE = """{kind: labels(%(n)s)[0], key: """ + _ANY_KEY + """,
   title: %(n)s.title, name: %(n)s.name, region: %(n)s.region, engine: %(n)s.engine,
   first_seen: toString(%(n)s.first_seen), last_seen: toString(%(n)s.last_seen),
   removed_at: toString(%(n)s.removed_at),
@@ -53,8 +52,8 @@ CALL (a) {{
   RETURN f AS s, r, g AS t
 }}
 WITH DISTINCT s, r, t
-RETURN labels(s)[0] AS from_kind, {_KEY % {"n": "s"}} AS from_key,
-       labels(t)[0] AS to_kind, {_KEY % {"n": "t"}} AS to_key, type(r) AS type
+RETURN labels(s)[0] AS from_kind, {_ANY_KEY % {"n": "s"}} AS from_key,
+       labels(t)[0] AS to_kind, {_ANY_KEY % {"n": "t"}} AS to_key, type(r) AS type
 """
 
 # How to find one node from its kind and key ($key; an ad's key is split into $site and $site_ad_id).

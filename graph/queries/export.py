@@ -5,19 +5,7 @@ once. Pages are keyset pages: `key > $after ORDER BY key LIMIT $limit`, the same
 Nodes come kind by kind (one dict entry per kind); relationships come with the node they leave
 (ads, images and faces are the only nodes relationships leave), grouped per source node."""
 
-# A node's key, the same as graph/explore.py's references ("Ad:SITE/ID", "Phone:+1…").
-_KEY_OF = {
-    "Ad": "%(n)s.site + '/' + %(n)s.site_ad_id",
-    "AdVersion": "%(n)s.version_id",
-    "Email": "%(n)s.address",
-    "Face": "%(n)s.face_id",
-    "Handle": "%(n)s.handle_id",
-    "Image": "%(n)s.sha256",
-    "Location": "%(n)s.location_id",
-    "Phone": "%(n)s.e164",
-}
-_ANY_KEY = "CASE labels(%(n)s)[0] " + " ".join(
-    f"WHEN '{kind}' THEN {expr}" for kind, expr in _KEY_OF.items()) + " END"
+from graph.queries import ANY_KEY as _ANY_KEY, KEY_OF as _KEY_OF  # private: EXPLAIN runs public ones
 
 # The relationships an exported node leaves by, per kind of node (every other kind has none).
 _OUT = {
