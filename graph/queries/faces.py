@@ -4,7 +4,7 @@ edges, and face-search results with their images, ads and sites.
 Neo4j's cosine vector index scores (1 + cos) / 2, between 0 and 1; these queries turn it back into
 the cosine similarity (2 * score - 1, between -1 and 1), which is what thresholds and edges hold.
 The index only proposes the candidates: Neo4j 5.26 quantizes the vectors it indexes, so its own
-score is off by up to about 1e-3, and the similarity kept and compared with thresholds is computed
+score is off by up to about 3e-4 (bench/RESULTS.md), and the similarity kept and compared with thresholds is computed
 again, exactly, from the stored embeddings (vector.similarity.cosine, also (1 + cos) / 2).
 The index holds the faces of every engine and model that has vectors: only faces of the query's
 own engine and model are kept, after the index has answered, so a query asks it for more
