@@ -316,6 +316,153 @@ NOT_PHONES = [
     ("120m\u00b2 flat, 3 rooms", "US"),
 ]
 
+# Reference and listing numbers: a number a label introduces ("Ref", "ID", "Order #", "Invoice",
+# "Tracking number", a bare "#" before ten digits) is not a phone. The references may use any digits
+# (they are not phones): most are read as valid numbers if the label is not seen.
+REFERENCES = [
+    ("Ref #2023112518", "US"),
+    ("Ref: 2023112518", "US"),
+    ("Ref. 2023112518 confirmed", "US"),
+    ("ref#2023112518", "US"),
+    ("REF NO. 2023112518", "US"),
+    ("Reference No. 4155550123", "US"),
+    ("Reference number: 2023112518", "US"),
+    ("Reference: 312-555-0147", "US"),        # formatted like a phone, but the label says what it is
+    ("Ref: 202 311 2518", "US"),              # a spaced reference
+    ("Ref #2O23112518", "US"),                # a look-alike O in the reference
+    ("ID: 4155550123", "US"),
+    ("ID#4155550123 verified", "US"),
+    ("User ID 3125550147", "US"),
+    ("Post ID 2135550147", "US"),
+    ("Post ID: 2135550147 | Posted 2 days ago", "US"),
+    ("Posted: 2 hrs ago\nPost ID: 7135550123\nViews: 1,204", "US"),
+    ("Post ID 2135550147, ad ID 3125550147", "US"),
+    ("Ad ID: 3105550188", "US"),
+    ("Ad #3105550188 renewed", "US"),
+    ("Ad no. 3105550188", "US"),
+    ("Listing #4155550123", "US"),
+    ("Listing ID 4155550123 (reposted)", "US"),
+    ("Order #3105550188", "US"),
+    ("Order # 310-555-0188", "US"),
+    ("Order no. 3105550188 shipped", "US"),
+    ("Order number is 3105550188", "US"),
+    ("Invoice 2025-0112-3344", "US"),
+    ("Invoice #2135550147 paid", "US"),
+    ("Inv. 2135550147", "US"),
+    ("Tracking number 1Z 999 AA1 01 2345 6784", "US"),
+    ("Tracking #: 4155550123", "US"),
+    ("Confirmation 2135550147", "US"),
+    ("Transaction ID: 7025550111", "US"),
+    ("Case #8185550102", "US"),
+    ("Account no. 6175550123", "US"),
+    ("Booking ref: 2135550147", "US"),
+    ("Promo code 2135550147", "US"),
+    ("Item #A-31255-50147 new in box, $40", "US"),
+    ("#2023112518", "US"),
+    ("see #2023112518 for my reviews", "US"),
+    ("No. 2023112518", "US"),
+    ("Nr. 2023112518", "US"),
+]
+
+# A phone next to a reference, or after words that only look like a label, is still read.
+REFERENCES_BESIDE_PHONES = [
+    ("Ref #88. Call 213-555-0194", "US", ["+12135550194"]),
+    ("call #1 girl 213 555 0194", "US", ["+12135550194"]),
+    ("Ref #2023112518 call 213-555-0194", "US", ["+12135550194"]),
+    ("Ref: 2023112518. Text me at 213 555 0194", "US", ["+12135550194"]),
+    ("Reference No. 2023112518 - questions? 213.555.0194", "US", ["+12135550194"]),
+    ("Post ID: 2135550147 | Call (213) 555-0194", "US", ["+12135550194"]),
+    ("Order #3105550188 or call 2135550194", "US", ["+12135550194"]),
+    ("Ref #2023112518 / 213-555-0194", "US", ["+12135550194"]),
+    ("Ref 88 213-555-0194", "US", ["+12135550194"]),              # the phone is no more of the reference
+    ("Post ID: 7135550123\nSweet petite, call 713-555-0144 anytime\nAd #8325550100", "US", ["+17135550144"]),
+    ("Ref: Jessica 213-555-0194", "US", ["+12135550194"]),
+    ("References available. 213-555-0194", "US", ["+12135550194"]),
+    ("Listing #12. Call 213 555 0194", "US", ["+12135550194"]),
+    ("Ad #4417 - call 213-555-0194", "US", ["+12135550194"]),
+    ("Ad ID 7743219 | call 2135550194", "US", ["+12135550194"]),
+    ("#1 provider in town 213.555.0194", "US", ["+12135550194"]),
+    ("No. 1 in Vegas - 702-555-0199", "US", ["+17025550199"]),
+    # words that are labels only with a mark after them, or after which a label names no number
+    ("Fitness model 213 555 0194", "US", ["+12135550194"]),
+    ("Order now: 213-555-0194", "US", ["+12135550194"]),
+    ("No blocked calls 213-555-0194", "US", ["+12135550194"]),
+    ("ID required 213-555-0194", "US", ["+12135550194"]),
+    ("Verified ID 213-555-0194", "US", ["+12135550194"]),
+    ("Photo ID required. 213-555-0194", "US", ["+12135550194"]),
+    ("No caller ID 213-555-0194", "US", ["+12135550194"]),
+    ("Booking #: 213-555-0194", "US", ["+12135550194"]),         # the number to book on
+    # a mark after a phone's word, or a hashtag's, is the phone's
+    ("Phone #2135550194", "US", ["+12135550194"]),
+    ("my #2135550194", "US", ["+12135550194"]),
+    ("Cell# 2135550194", "US", ["+12135550194"]),
+    ("Tel#3125550147 ask for Gigi", "US", ["+13125550147"]),
+    ("WhatsApp ID: 2135550194", "US", ["+12135550194"]),
+    ("Tel. No. 2135550194", "US", ["+12135550194"]),
+    ("#miami#3055550121#new", "US", ["+13055550121"]),
+    ("#213 #555 #0194 LA cutie", "US", ["+12135550194"]),
+]
+
+# A number broken by a short aside in brackets or between marks is one number.
+ASIDES = [
+    ("213 555 (txt only) 0194", "US", ["+12135550194"]),
+    ("213 555 - text me - 0194", "US", ["+12135550194"]),
+    ("213-555 [no blocked calls] 0194", "US", ["+12135550194"]),
+    ("(213) 555 ~ call or text ~ 0194", "US", ["+12135550194"]),
+    ("213 555 (TXT ONLY!!) 0194", "US", ["+12135550194"]),
+    ("213 555 ... text me ... 0194", "US", ["+12135550194"]),
+    ("213 555 -- text only -- 0194", "US", ["+12135550194"]),
+    ("213 555 ** no blocked ** 0194", "US", ["+12135550194"]),
+    ("213 555 | text | 0194", "US", ["+12135550194"]),
+    ('213 555 "text only" 0194', "US", ["+12135550194"]),
+    ("213 555 {text me} 0194", "US", ["+12135550194"]),
+    ("213 555 <text> 0194", "US", ["+12135550194"]),
+    ("213 555 \u2728 call or text \u2728 0194", "US", ["+12135550194"]),
+    ("213 555 \U0001f48b text me \U0001f48b 0194", "US", ["+12135550194"]),
+    ("213 (LA) 555 0194", "US", ["+12135550194"]),
+    ("213 (LA) 555 (text) 0194", "US", ["+12135550194"]),
+    ("213 555 (ask for Mia) 0194", "US", ["+12135550194"]),
+    ("213-555-(text only)-0194", "US", ["+12135550194"]),
+    ("(213) (text only) 555-0194", "US", ["+12135550194"]),
+    ("+1 213 555 (txt) 0194", "US", ["+12135550194"]),
+    ("1-213-555 (text only) 0194", "US", ["+12135550194"]),
+    ("2 1 3 (LA) 5 5 5 0 1 9 4", "US", ["+12135550194"]),
+    ("1-800 (text only) 555-0100 VIP line", "US", ["+18005550100"]),   # round, but not a price list
+    ("213 555 (text only) 0194 (no blocked)", "US", ["+12135550194"]),
+    ("Call 312 (Chicago) - 555 - 0147", "US", ["+13125550147"]),
+    ("Kandi \U0001f48b 702 555 (no blocked calls) 0123 \U0001f48b incall only", "US", ["+17025550123"]),
+    ("text me at 213 555 [i'm shy] 0194 xoxo", "US", ["+12135550194"]),
+    ("two one three five five five (txt only) zero one nine four", "US", ["+12135550194"]),
+    ("Call 213 555 (text only) 0194 or 213 555 (ask for Kim) 0199", "US", ["+12135550194", "+12135550199"]),
+    ("old # 404 555 0110 (disconnected) NEW # 678 555 0133", "US", ["+14045550110", "+16785550133"]),
+]
+
+# Near misses: digits around words in brackets or between marks that are no number's parts.
+NOT_ASIDES = [
+    ("$200 (1 hr) 25 yrs", "US"),                             # a digit in the aside
+    ("$200 (one hr) 250 (two hrs) 350", "US"),
+    ("250 (half hour) 350 (hour) 1000 (overnight)", "US"),    # words of rates
+    ("225 (qv) 325 (hh) 1250 (ovn)", "US"),
+    ("Rates 150 (qv) 250 (hh) 4000 (ovn)", "US"),
+    ("225 - special - 325 - vip - 1250", "US"),               # prices: all end in 0 or 5
+    ("250 - ask - 350 - ask - 1000", "US"),                   # round
+    ("Incall 200 (no rush) 300 (two girls) 5000", "US"),
+    ("I'm 25 (young) 5'4 (petite) 110", "US"),
+    ("5 ft 4 (petite) 120 lbs (curvy) 34 dd", "US"),
+    ("Sizes 34 (natural) 24 (tiny) 36 (curvy)", "US"),
+    ("Reviews 4 (great) 5 (amazing) 3 (ok)", "US"),
+    ("Age 23 (young) 555 (reviews) 0194", "US"),              # nine digits
+    ("Call 213 555 (text only) 019", "US"),                   # one digit missing
+    ("213 555 (please no blocked calls after midnight) 0194", "US"),  # too long for an aside
+    ("I'm in 213 (the whole week at the downtown hotel) 555 0194", "US"),
+    ("213 555. Text me. 0194", "US"),                         # sentences, not an aside
+    ("Est. 1985 (family owned) 555-0199", "US"),              # a year, then a local number
+    ("Room 204 (top floor) 555 0199", "US"),                  # a room, then a local number
+    ("Since 1999 - new owners - 555 0199", "US"),
+    ("Posted 2024 (text only) 05-01 10 am", "US"),           # pairs by an aside: a date
+    ("Stats 34 (natural) 24 (tiny) 36, 5 (ft) 4, 120 (lbs)", "US"),
+]
+
 
 @pytest.mark.parametrize("text, expected", CASES, ids=[c[0][:30] for c in CASES])
 def test_find_phones(text, expected):
@@ -374,3 +521,35 @@ def test_raw_text_is_the_original_span(text, raw):
 def test_region_reads_national_numbers():
     # Ofcom's range for drama: fictional.
     assert [p.e164 for p in find_phones("call 020 7946 0123", region="GB")] == ["+442079460123"]
+
+
+@pytest.mark.parametrize("text, region", REFERENCES, ids=[c[0][:30] for c in REFERENCES])
+def test_no_phone_in_references(text, region):
+    assert find_phones(text, region) == []
+
+
+@pytest.mark.parametrize("text, region, expected", REFERENCES_BESIDE_PHONES,
+                         ids=[c[0][:30] for c in REFERENCES_BESIDE_PHONES])
+def test_phones_beside_references(text, region, expected):
+    assert [p.e164 for p in find_phones(text, region)] == expected
+
+
+@pytest.mark.parametrize("text, region, expected", ASIDES, ids=[c[0][:30] for c in ASIDES])
+def test_phones_broken_by_asides(text, region, expected):
+    assert [p.e164 for p in find_phones(text, region)] == expected
+
+
+@pytest.mark.parametrize("text, region", NOT_ASIDES, ids=[c[0][:30] for c in NOT_ASIDES])
+def test_no_phone_across_words_that_are_no_aside(text, region):
+    assert find_phones(text, region) == []
+
+
+@pytest.mark.parametrize("text, raw", [
+    ("call 213 555 (txt only) 0194 now", "213 555 (txt only) 0194"),
+    ("(213) 555 ~ call or text ~ 0194!", "(213) 555 ~ call or text ~ 0194"),
+    ("(213) (text only) 555-0194 xo", "(213) (text only) 555-0194"),
+    ("Ref #88. Call 213-555-0194", "213-555-0194"),
+    ("Order #3105550188 or call 2135550194", "2135550194"),
+])
+def test_raw_text_spans_the_aside_not_the_reference(text, raw):
+    assert [p.raw for p in find_phones(text)] == [raw]

@@ -1,16 +1,20 @@
 """Groups of digits that make one number: "312 555 0147", "3.1.2.5.5.5.0.1.4.7", "[312] [555] [0147]",
-"312 💋 555 💋 0147", a line break or a comma between spelled groups, two numbers glued together.
+"312 💋 555 💋 0147", a line break or a comma between spelled groups, a short aside ("213 555 (txt only)
+0194": `crawler.extract.asides`), two numbers glued together.
 
 `join_digit_runs` works on text already rewritten into plain digits (see `crawler.extract.phones`), and
 drops the separators inside each run of groups that together make a valid number (as a function it is
 given says), so that the matcher sees plain digits apart from the words and digits around them. Dates,
-times, money, measurements and rate lists (`NOT_A_PHONE`) are never part of a number.
+times, money, measurements and rate lists (`NOT_A_PHONE`), and the reference numbers the caller
+gives (`crawler.extract.references`), are never part of a number.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+
+from crawler.extract.asides import ASIDE_CONTEXT, aside_ends, asides_allow
 
 IsNumber = Callable[[str, bool], bool]  # (digits, after a '+') -> whether they are a valid number
 
@@ -38,12 +42,17 @@ _PLAIN = re.compile(r"[\s\-.()\[\]{}]*")  # what parts groups between commas: "t
 _GLUED_PAIR = range(20, 23)  # two numbers written together: "31255501383125550139"
 
 
-def join_digit_runs(chars: list[str], spans: list[tuple[int, int]],
-                    is_number: IsNumber) -> tuple[list[str], list[tuple[int, int]]]:
+def join_digit_runs(chars: list[str], spans: list[tuple[int, int]], is_number: IsNumber,
+                    others: Iterable[tuple[int, int]] = ()) -> tuple[list[str], list[tuple[int, int]]]:
     """Groups of digits broken by a few odd characters (spaces, dots, @, brackets, emoji, a line
-    break, a comma between spelled groups) become one run of digits where some of them add up to a
-    valid number; the matcher then sees plain digits, apart from the words and digits around them."""
-    masked = {i for m in NOT_A_PHONE.finditer("".join(chars)) for i in range(m.start(), m.end())}
+    break, a comma between spelled groups) or by a short aside ("555 (txt only) 0194": `asides`)
+    become one run of digits where some of them add up to a valid number; the matcher then sees plain
+    digits, apart from the words and digits around them. The digits of `NOT_A_PHONE` and of the
+    (start, end) ranges in `others` (reference numbers) are left as they are."""
+    text = "".join(chars)
+    masked = {i for m in NOT_A_PHONE.finditer(text) for i in range(m.start(), m.end())}
+    masked.update(i for start, end in others for i in range(start, end))
+    asides = aside_ends(text)
     out_chars: list[str] = []
     out_spans: list[tuple[int, int]] = []
     i, n = 0, len(chars)
@@ -53,7 +62,7 @@ def join_digit_runs(chars: list[str], spans: list[tuple[int, int]],
             out_spans.append(spans[i])
             i += 1
             continue
-        groups, separators = _chain(chars, i, masked)
+        groups, separators = _chain(chars, i, masked, asides)
         if any(e - s in _GLUED_PAIR for s, e in groups):
             groups, separators = _split_glued(chars, groups, separators, is_number)
         international = bool(out_chars) and out_chars[-1] == "+"
@@ -85,9 +94,10 @@ def join_digit_runs(chars: list[str], spans: list[tuple[int, int]],
     return out_chars, out_spans
 
 
-def _chain(chars: list[str], i: int, masked: set[int]) -> tuple[list[tuple[int, int]], list[str]]:
+def _chain(chars: list[str], i: int, masked: set[int],
+           asides: dict[int, int]) -> tuple[list[tuple[int, int]], list[str]]:
     """The (start, end) of each group of digits from i on, while the characters between two groups
-    look like a separator; and the separators."""
+    look like a separator or are an aside (`asides`: its end by its start); and the separators."""
     groups: list[tuple[int, int]] = []
     separators: list[str] = []
     n = len(chars)
@@ -103,7 +113,9 @@ def _chain(chars: list[str], i: int, masked: set[int]) -> tuple[list[tuple[int, 
         separator = chars[j:k]
         if not (k < n and k > j and chars[k].isdigit() and k not in masked and _is_separator(separator)
                 and _bracket_closes(chars, separator, k)):
-            return groups, separators
+            if j not in asides or asides[j] in masked:
+                return groups, separators
+            k, separator = asides[j], chars[j:asides[j]]
         separators.append("".join(separator))
         j = k
 
@@ -167,7 +179,8 @@ def _windows(chars: list[str], groups: list[tuple[int, int]], separators: list[s
                 break
             if b > a and groups[b - 1][1] - groups[b - 1][0] >= LONG_GROUP:
                 break
-            if is_number(digits, international) and _commas_allow(chars, groups, separators, a, b + 1):
+            if is_number(digits, international) and _commas_allow(chars, groups, separators, a, b + 1) \
+                    and _asides_allow(chars, groups, separators, a, b + 1):
                 inside = set(separators[a:b])
                 cut = (a > 0 and separators[a - 1] in inside) or (b + 1 < len(groups) and separators[b] in inside)
                 candidates.append((cut, len(groups) - b, a, b + 1))
@@ -176,6 +189,18 @@ def _windows(chars: list[str], groups: list[tuple[int, int]], separators: list[s
         if all(b <= x or y <= a for x, y in chosen):
             chosen.append((a, b))
     return sorted(chosen)
+
+
+def _asides_allow(chars: list[str], groups: list[tuple[int, int]], separators: list[str], a: int, b: int) -> bool:
+    """Whether groups a..b-1 may form one number across the asides between them (separators with
+    letters: nothing else between two groups has one); see `asides_allow`."""
+    cuts = [k + 1 for k in range(a, b - 1) if any(c.isalpha() for c in separators[k])]
+    if not cuts:
+        return True
+    cuts = [a] + cuts + [b]
+    start = groups[a][0]
+    return asides_allow([["".join(chars[s:e]) for s, e in groups[x:y]] for x, y in zip(cuts, cuts[1:])],
+                        "".join(chars[max(0, start - ASIDE_CONTEXT):start]))
 
 
 def _commas_allow(chars: list[str], groups: list[tuple[int, int]], separators: list[str], a: int, b: int) -> bool:

@@ -5,11 +5,12 @@ Ads hide numbers from filters: spelled digits ("five5five", "cinco", "triple fiv
 full-width digits, odd separators between every digit or group, line breaks,
 caller-ID prefixes glued to the number. The text is first rewritten into plain
 digits while remembering where each character came from (characters: `characters`;
-number words: `numberwords`); groups of digits that add up to a valid number are
-joined (`groups`); then `phonenumbers.PhoneNumberMatcher` finds the numbers, and each
-match is mapped back to the original text: that original span is the evidence kept on
-the HAS_PHONE relationship. Numbers told in parts ("area code 312 ... last four 0114")
-are put together by `parts`.
+number words: `numberwords`); reference and listing numbers ("Ref #2023112518", "Post ID
+2135550147") are set aside (`references`); groups of digits that add up to a valid number are
+joined, across short asides too ("213 555 (txt only) 0194": `groups`, `asides`); then
+`phonenumbers.PhoneNumberMatcher` finds the numbers, and each match is mapped back to the
+original text: that original span is the evidence kept on the HAS_PHONE relationship.
+Numbers told in parts ("area code 312 ... last four 0114") are put together by `parts`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from crawler.extract.characters import lookalikes, visible
 from crawler.extract.groups import CLOSING, LONG_GROUP, NOT_A_PHONE, OPENING, join_digit_runs
 from crawler.extract.numberwords import broken_words, number_words
 from crawler.extract.parts import area_code_apart, numbers_in_parts
+from crawler.extract.references import reference_spans
 
 _KEYCAP = re.compile("([0-9#*])\ufe0f?\u20e3")
 # *82 / *67 (once or more) before a number are not part of it: spaced from the number, or glued
@@ -66,11 +68,13 @@ def _read(reading: str, text: str, region: str) -> list[tuple[int, PhoneMatch]]:
     """The numbers in reading (text, or text with some characters read otherwise, position for
     position), each with its start and raw text in text."""
     chars, spans = _digits_for_disguises(reading)
-    chars, spans = join_digit_runs(chars, spans, functools.partial(_is_number, region=region))
+    references = reference_spans("".join(chars))
+    in_text = [(spans[start][0], spans[end - 1][1]) for start, end in references]
+    chars, spans = join_digit_runs(chars, spans, functools.partial(_is_number, region=region), references)
     normalized = "".join(chars)
     found: list[tuple[int, PhoneMatch]] = []
     taken: list[tuple[int, int]] = []
-    dates = [m.span() for m in NOT_A_PHONE.finditer(normalized)]
+    dates = [m.span() for m in NOT_A_PHONE.finditer(normalized)] + [_inside(spans, *r) for r in in_text]
     for match in _matches(normalized, region):
         if any(s < match.end and match.start < e for s, e in dates):
             continue  # "2024-05-01 10 am"
@@ -89,6 +93,13 @@ def _read(reading: str, text: str, region: str) -> list[tuple[int, PhoneMatch]]:
         start, end = spans[first][0], spans[last - 1][1]
         found.append((start, PhoneMatch(_e164(phonenumbers.parse(digits, region)), text[start:end].strip())))
     return found
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> tuple[int, int]:
+    """(first, last + 1) of the characters (of text rewritten, each with its span) that stand for
+    text[start:end]."""
+    inside = [i for i, (s, e) in enumerate(spans) if start <= s and e <= end and s < e]
+    return (inside[0], inside[-1] + 1) if inside else (0, 0)
 
 
 def _matches(normalized: str, region: str) -> list[phonenumbers.PhoneNumberMatch]:
