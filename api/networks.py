@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template, request
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
 from api.app import audit, driver, json_error
 from api.explore import network_picture
 from graph import analysis
 from graph.ads import ad_detail, network_detail, network_edges
 from graph.explore import ad_key
-from graph.networks import why_linked
+from graph.networks import network_events, successor, why_linked
 from viz import picture as viz
 
 bp = Blueprint("networks", __name__)
@@ -23,11 +23,23 @@ def _ad(site: str, site_ad_id: str) -> dict:
     return ad
 
 
+class MergedAway(Exception):
+    """A network with no ads left because it was merged into another (successor)."""
+
+    def __init__(self, network_id: str, successor_id: str):
+        super().__init__(f"network {network_id} was merged into network {successor_id}")
+        self.successor = successor_id
+
+
 def _network(network_id: str) -> dict:
     network = network_detail(driver(), network_id)
     audit("network.open", {"network_id": network_id}, len(network["ads"]) if network else 0)
     if network is None:
+        after = successor(driver(), network_id)
+        if after != network_id:
+            raise MergedAway(network_id, after)
         abort(404)
+    network["events"] = network_events(driver(), network_id)
     return network
 
 
@@ -43,12 +55,19 @@ def ad_page(site: str, site_ad_id: str):
 
 @bp.route("/api/networks/<network_id>")
 def api_network(network_id: str):
-    return jsonify(_network(network_id))
+    try:
+        return jsonify(_network(network_id))
+    except MergedAway as exc:  # its ads are in the successor: say where
+        return json_error(404, f"{exc}; its ads are there", merged_into=exc.successor)
 
 
 @bp.route("/networks/<network_id>")
 def network_page(network_id: str):
-    network = _network(network_id)
+    try:
+        network = _network(network_id)
+    except MergedAway as exc:
+        flash(f"{exc}: showing that one.", "done")
+        return redirect(url_for("networks.network_page", network_id=exc.successor))
     return render_template("network.html", network=network, picture=network_picture(network_id), legend=viz.legend(),
                            draw_at_most=viz.DRAW_AT_MOST)
 

@@ -77,7 +77,7 @@ def network_records(ads: int, seed: int, tag: str, phone_offset: int) -> list[di
     ad count instead of node count). Clusters of CLUSTER_ADS ads: a new phone every ~8 ads (each ad
     carries one of the cluster's last two), 1-3 photos per ad, the first one shared with an earlier ad
     of the cluster, or for a cluster's first ad with the cluster before (sometimes also one further
-    back): so the whole is one network, and no phone or photo is on anywhere near HUB_ADS ads."""
+    back): so the whole is one network, and no phone or photo spreads like a stock photo (graph/commonness.py)."""
     rng = random.Random(seed)
     cities = list(us_cities()[:40])
     phones = phone_offset

@@ -65,42 +65,25 @@ class Cycle:
 
 
 class GraphSink:
-    """Writes spooled batches to Neo4j and links near-duplicate images and the same faces; connects lazily, so a
-    database that is down when the cycle starts only delays the writes."""
+    """Lands spooled batches in Neo4j (graph.landing: write, near-duplicates, same faces, networks);
+    connects lazily, so a database that is down when the cycle starts only delays the writes."""
 
     def __init__(self, settings):
         self.settings = settings
         self.driver = None
-        self.schema_applied = False
-        self.index = None
+        self.lander = None
 
     def __call__(self, batch: list[dict]) -> None:
         from graph.driver import open_driver
-        from graph.ingest import write_batch
+        from graph.landing import Lander
         from graph.model import apply_schema
-        from graph.faces import link_same_faces
-        from graph.neardup import link_near_duplicates, load_index
-        from graph.networks import assign_networks
-        from crawler.faces.dlib_engine import DEFAULT_THRESHOLD as FACE_THRESHOLD
 
         if self.driver is None:
             self.driver = open_driver(self.settings)  # kept, and closed by close(), even if the schema fails
-        if not self.schema_applied:
+        if self.lander is None:
             apply_schema(self.driver)
-            self.schema_applied = True
-        if self.index is None:
-            self.index = load_index(self.driver)
-        write_batch(self.driver, batch)
-        new_images = {img["sha256"]: img["phash"] for o in batch if not o["removed"]
-                      for img in o["images"] if img.get("phash")}
-        if new_images:
-            link_near_duplicates(self.driver, self.index, new_images.items())
-        # Faces with a vector (dlib): the same face in other ads, through the vector index.
-        faces = sorted({f["face_id"] for o in batch if not o["removed"] for f in o["faces"] if f.get("embedding")})
-        if faces:
-            link_same_faces(self.driver, faces, FACE_THRESHOLD)
-        # Last, once every link of the batch is in: the ads' networks, joined or merged.
-        assign_networks(self.driver, [(o["site"], o["site_ad_id"]) for o in batch if not o["removed"]])
+            self.lander = Lander(self.driver)
+        self.lander.land(batch)
 
     def close(self) -> None:
         if self.driver is not None:

@@ -194,8 +194,11 @@ def ingest(file, batch: int, strict: bool) -> None:
     their line number and skipped; the good ones land."""
     settings = settings_from_env()
     started = time.monotonic()
+    from graph.landing import Lander
+
     with connect(settings) as driver, tqdm(unit=" records", unit_scale=True, file=sys.stderr, disable=None) as bar:
         apply_schema(driver)
+        lander = Lander(driver)  # every batch is linked and its networks settled as it lands
 
         def on_bad(bad: BadLine) -> None:
             tqdm.write(f"line {bad.line_number}: {bad.reason}", file=sys.stderr)
@@ -206,7 +209,7 @@ def ingest(file, batch: int, strict: bool) -> None:
 
         try:
             total = ingest_lines(driver, read_lines(file), batch_size=batch, strict=strict,
-                                 on_bad=on_bad, on_batch=on_batch)
+                                 on_bad=on_bad, on_batch=on_batch, write=lambda rows: lander.land(rows).written)
         except StrictModeError as exc:
             raise click.ClickException(f"stopped at line {exc.bad.line_number} (--strict): {exc.bad.reason}") from None
         except (Neo4jError, DriverError) as exc:
@@ -276,36 +279,64 @@ def networks_why(first: str, second: str) -> None:
 
 
 @networks.command("hubs")
-@click.option("--min-ads", default=None, type=click.IntRange(min=1), help="Ads above which an identifier is a hub.")
-def networks_hubs(min_ads: int | None) -> None:
-    """Identifiers shared by too many ads to be evidence (they join nothing), most shared first."""
-    from graph.networks import HUB_ADS, hubs
+@click.option("--min-ads", default=1, show_default=True, type=click.IntRange(min=1),
+              help="List only identifiers on at least this many ads.")
+def networks_hubs(min_ads: int) -> None:
+    """Identifiers judged common (they join nothing), ignored or confirmed by an admin, most shared
+    first, one JSON object per line with the figures that made each common: the ads it is on, the
+    groups of otherwise unrelated ads it would join, its coverage of those groups, its largest
+    share of one site, and the networks, sites and places its ads span."""
+    from graph.networks import common_identifiers
 
     with connect(settings_from_env()) as driver:
-        for row in hubs(driver, min_ads or HUB_ADS):
+        for row in common_identifiers(driver, min_ads):
             click.echo(json.dumps(row))
+
+
+def _mark(identifier: str, kind: str | None, word: str, value: bool) -> None:
+    from graph.networks import KINDS, mark
+
+    kinds = [kind] if kind else list(KINDS)
+    with connect(settings_from_env()) as driver:
+        for each in kinds:
+            result = mark(driver, each, identifier, word, value)
+            if result is not None:
+                break
+    if result is None:
+        raise click.ClickException(f"no phone, email, handle, image or face {identifier!r} in the graph")
+    click.echo(f"{result['label']} {identifier}: {result['moved']} of {result['ads']} ads changed network "
+               f"({result['networks_before']} networks before, {result['networks_after']} after)", err=True)
+
+
+KIND_OPTION = click.option("--kind", type=click.Choice(["phone", "email", "handle", "image", "face"]),
+                           help="The kind of identifier (found by its key when not given).")
 
 
 @networks.command("ignore")
 @click.argument("identifier")
+@KIND_OPTION
 @click.option("--undo", is_flag=True, help="Count it as evidence again.")
-def networks_ignore(identifier: str, undo: bool) -> None:
+def networks_ignore(identifier: str, kind: str | None, undo: bool) -> None:
     """Mark IDENTIFIER (E.164 phone, email, platform:handle, image SHA-256 or face id) as no evidence of
-    a link (a site's own number, a footer address); takes effect for networks at the next rebuild."""
-    from graph.networks import set_ignored
+    a link (a site's own number, a footer address); the networks of its ads are settled at once."""
+    _mark(identifier, kind, "ignored", not undo)
 
-    with connect(settings_from_env()) as driver:
-        label = set_ignored(driver, identifier, not undo)
-    if label is None:
-        raise click.ClickException(f"no phone, email, handle, image or face {identifier!r} in the graph")
-    click.echo(f"{label} {identifier} {'counts as evidence again' if undo else 'ignored for linking'}; "
-               "run `adgraph networks rebuild` to apply it to existing networks", err=True)
+
+@networks.command("confirm")
+@click.argument("identifier")
+@KIND_OPTION
+@click.option("--undo", is_flag=True, help="Let its spread decide again.")
+def networks_confirm(identifier: str, kind: str | None, undo: bool) -> None:
+    """Mark IDENTIFIER as real evidence of a link whatever its spread ("this booking line is one
+    operation"): it is never judged common; the networks of its ads are settled at once."""
+    _mark(identifier, kind, "confirmed", not undo)
 
 
 @networks.command("rebuild")
 def networks_rebuild() -> None:
-    """Recompute every ad's network from scratch, with a progress bar."""
-    from graph.networks import count, rebuild
+    """Recompute every ad's network and every identifier's commonness from scratch, with a progress
+    bar; interrupted, it leaves the networks as they were."""
+    from graph.rebuild import rebuild_networks
 
     with connect(settings_from_env()) as driver, tqdm(unit="ad", desc="networks", file=sys.stderr) as bar:
 
@@ -313,7 +344,6 @@ def networks_rebuild() -> None:
             bar.total = total
             bar.update(done - bar.n)
 
-        rebuild(driver, progress=progress)
-        ads, networks = count(driver)
-    click.echo(f"{ads} ads in {networks} networks", err=True)
-
+        done = rebuild_networks(driver, progress=progress)
+    click.echo(f"{done.ads} ads in {done.networks} networks; {done.assigned} ads changed network "
+               f"({done.merges} merges, {done.splits} splits); {done.common} identifiers judged common", err=True)

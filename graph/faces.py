@@ -3,7 +3,7 @@
 A face engine (crawler.faces) gives every face a box and, for engines that have one, an
 embedding: dlib's is 128 numbers scaled to length 1. Two faces whose embeddings have a cosine
 similarity at or above a threshold calibrated for their engine and model (for dlib,
-crawler.faces.dlib_engine.DEFAULT_THRESHOLD) are taken for the same person: what an investigator
+SAME_FACE_THRESHOLD) are taken for the same person: what an investigator
 follows from an ad to the other ads, under other names and phone numbers, that show that person.
 A SAME_FACE edge is a lead to check by eye, not an identification.
 
@@ -27,6 +27,12 @@ from graph.queries import faces as q
 from graph.queries import ingest as ingest_queries
 from graph.records import face_row
 from graph.values import to_json
+
+# Cosine similarity of two unit dlib descriptors at or above which two faces are taken for the
+# same person: SAME_FACE edges, and search results marked above it. Calibrated with bench/faces.py
+# on ../shared/data/faces (141 photos of 25 people: 497 same-person and 9,373 different-person
+# pairs), HOG detector, 2026-11-28: see bench/RESULTS.md. A linking rule, so it lives here.
+SAME_FACE_THRESHOLD = 0.92
 
 DEFAULT_K = 50  # neighbours asked of the vector index per face when linking
 DEFAULT_TOP_K = 20  # results of a search

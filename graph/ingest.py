@@ -208,9 +208,12 @@ def ingest_lines(
     strict: bool = False,
     on_bad: Callable[[BadLine], None] = lambda bad: None,
     on_batch: Callable[[IngestStats], None] = lambda stats: None,
+    write: Callable[[list[dict]], IngestStats] | None = None,
 ) -> IngestStats:
     """Ingest parsed lines in batches. Bad lines go to on_bad and the rest carry on, unless strict,
-    which stops at the first bad line after writing everything before it."""
+    which stops at the first bad line after writing everything before it. write lands one batch
+    (default: write_batch alone; `adgraph ingest` lands with graph.landing, links and networks too)."""
+    write = write or (lambda batch: write_batch(driver, batch))
     total = IngestStats()
     for item in prefetch(batches(lines, batch_size, strict)):
         if isinstance(item, BadLine):
@@ -219,7 +222,7 @@ def ingest_lines(
             total.bad_lines += 1
             on_bad(item)
             continue
-        stats = write_batch(driver, item)
+        stats = write(item)
         total.add(stats)
         on_batch(stats)
     return total

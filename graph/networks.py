@@ -1,79 +1,31 @@
-"""Networks of ads, kept up to date as ads arrive: each ad carries a network_id, shared by every
-ad it is joined to, directly or through any path, by a phone, email, handle, image (identical or
-near-duplicate) or face. Incremental: a batch of ads is joined to its neighbours' networks, merging
-them when it bridges two; nothing is recomputed for the rest of the graph.
+"""Networks of ads, and the identifiers that make or do not make them: the repository over
+graph/linking.py (how a region's networks are settled) and graph/commonness.py (which identifiers
+are common).
 
-Identifiers linked to more than HUB_ADS ads (a site's own number, a stock photo) or marked ignored
-by an admin join nothing. Networks an identifier joined before it became a hub or was ignored stay
-joined until `rebuild` (adgraph networks rebuild), or until `ignore` recomputes the networks
-around that one identifier (the web app's hubs page)."""
+Every ad carries a network_id shared by every ad it is joined to, directly or through any path, by
+a phone, email, handle, picture (identical or near-duplicate) or face that links: one an admin has
+not marked ignored, and not judged common (a stock photo, a site's own number, a booking line
+shared by unrelated posters) unless an admin confirmed it as evidence of one operation. Networks
+are settled as each batch lands (graph/landing.py), merging and splitting as the evidence says;
+`rebuild` recomputes all of them at once."""
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 from typing import Iterable
 
 import neo4j
 
+from graph.linking import keep_ids, network_id, settle, settle_in  # noqa: F401 (keep_ids, network_id: the naming rule)
 from graph.queries import networks as q
 
-HUB_ADS = 200
+KINDS = {"phone": "Phone", "email": "Email", "handle": "Handle", "image": "Image", "face": "Face"}
 
 
-def network_id(site: str, site_ad_id: str) -> str:
-    """A new network's id, from the ad that founds it (stable: the same ad founds the same id)."""
-    return "n" + hashlib.sha256(f"{site}\x1f{site_ad_id}".encode()).hexdigest()[:16]
-
-
-def assign_networks(driver: neo4j.Driver, ads: Iterable[tuple[str, str]], hub: int = HUB_ADS) -> int:
-    """Give these ads (site, site_ad_id), and any ad next to them without one, their network id,
-    merging networks they bridge. Returns how many networks were merged into others."""
-    keys = sorted({(site, ad_id) for site, ad_id in ads})
-    if not keys:
-        return 0
-    with driver.session() as session:
-        return session.execute_write(_assign, keys, hub)
-
-
-def _assign(tx: neo4j.ManagedTransaction, keys: list[tuple[str, str]], hub: int) -> int:
-    """assign_networks inside a transaction (keys sorted, distinct)."""
-    rows = tx.run(q.NEIGHBOURS, ads=[{"site": s, "site_ad_id": i} for s, i in keys], hub=hub).data()
-    parent: dict[tuple, tuple] = {}
-
-    def find(x: tuple) -> tuple:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(x: tuple, y: tuple) -> None:
-        parent[find(x)] = find(y)
-
-    for row in rows:
-        me = ("ad", row["site"], row["site_ad_id"])
-        find(me)
-        if row["network_id"]:
-            union(me, ("net", row["network_id"]))
-        for other in row["neighbours"]:
-            union(me, ("net", other["network_id"]) if other["network_id"]
-                  else ("ad", other["site"], other["site_ad_id"]))
-    groups: dict[tuple, list[tuple]] = {}
-    for node in list(parent):
-        groups.setdefault(find(node), []).append(node)
-    assigned, merges = [], []
-    for members in groups.values():
-        nets = sorted(node[1] for node in members if node[0] == "net")
-        ads_here = sorted(node[1:] for node in members if node[0] == "ad")
-        chosen = nets[0] if nets else network_id(*ads_here[0])
-        assigned += [{"site": s, "site_ad_id": i, "network_id": chosen} for s, i in ads_here]
-        if len(nets) > 1:
-            merges.append({"old": nets[1:], "network_id": chosen})
-    tx.run(q.SET_NETWORKS, ads=assigned).consume()
-    if merges:
-        tx.run(q.MERGE_NETWORKS, merges=merges).consume()
-    return sum(len(m["old"]) for m in merges)
+def assign_networks(driver: neo4j.Driver, ads: Iterable[tuple[str, str]], cause: str = "new links") -> int:
+    """Settle the networks around these ads (site, site_ad_id) after they were written. Returns how
+    many networks were merged into others."""
+    settled = settle(driver, ads, cause)
+    return settled.merged
 
 
 def ads_with_images(driver: neo4j.Driver, sha256s: list[str]) -> list[tuple[str, str]]:
@@ -87,16 +39,11 @@ def count(driver: neo4j.Driver) -> tuple[int, int]:
     return record["ads"], record["networks"]
 
 
-def rebuild(driver: neo4j.Driver, hub: int = HUB_ADS, batch: int = 1000, progress=lambda done, total: None) -> int:
-    """Every network from scratch (after marking identifiers ignored, or changing the hub size).
-    Returns the number of ads; progress(done, total) follows each batch."""
-    with driver.session() as session:  # CALL … IN TRANSACTIONS needs an auto-commit transaction
-        session.run(q.CLEAR_NETWORKS).consume()
-    ads = [(r["site"], r["site_ad_id"]) for r in driver.execute_query(q.ALL_ADS).records]
-    for start in range(0, len(ads), batch):
-        assign_networks(driver, ads[start:start + batch], hub)
-        progress(min(start + batch, len(ads)), len(ads))
-    return len(ads)
+def rebuild(driver: neo4j.Driver, progress=lambda done, total: None) -> int:
+    """Every network and every identifier's commonness from scratch. Returns the number of ads."""
+    from graph.rebuild import rebuild_networks
+
+    return rebuild_networks(driver, progress=progress).ads
 
 
 def why_linked(driver: neo4j.Driver, a: tuple[str, str], b: tuple[str, str]) -> list[dict] | None:
@@ -109,90 +56,86 @@ def why_linked(driver: neo4j.Driver, a: tuple[str, str], b: tuple[str, str]) -> 
 
 def set_ignored(driver: neo4j.Driver, key: str, ignored: bool = True) -> str | None:
     """Mark an identifier (E.164, email, platform:handle, image SHA-256, face id) as not evidence of
-    a link, or undo it. Returns its label, or None when there is no such identifier."""
+    a link, or undo it, without touching networks. Returns its label, or None when there is none."""
     records = driver.execute_query(q.SET_IGNORED, key=key, ignored=ignored).records
     return records[0]["label"] if records else None
 
 
-def hubs(driver: neo4j.Driver, hub: int = HUB_ADS, limit: int = 100) -> list[dict]:
-    return [r.data() for r in driver.execute_query(q.HUBS, hub=hub, limit=limit,
-                                                  routing_=neo4j.RoutingControl.READ).records]
+def ignore(driver: neo4j.Driver, kind: str, key: str, ignored: bool = True) -> dict | None:
+    """An admin's word that an identifier (kind: a key of KINDS) is no evidence of a link, or undo
+    it, applied to networks at once: see mark."""
+    return mark(driver, kind, key, "ignored", ignored)
 
 
-KINDS = {"phone": "Phone", "email": "Email", "handle": "Handle", "image": "Image", "face": "Face"}
+def confirm(driver: neo4j.Driver, kind: str, key: str, confirmed: bool = True) -> dict | None:
+    """An admin's word that an identifier judged common is real evidence ("this booking line is one
+    operation"), or undo it, applied to networks at once: see mark."""
+    return mark(driver, kind, key, "confirmed", confirmed)
 
 
-def ignore(driver: neo4j.Driver, kind: str, key: str, ignored: bool = True, hub: int = HUB_ADS) -> dict | None:
-    """set_ignored for one kind of identifier (a key of KINDS), applied to networks at once: the
-    networks of the ads it is on are recomputed in the same transaction, so ignoring it splits
-    networks it alone joined and counting it again joins them back (no `rebuild` needed; the rest
-    of the graph is untouched). Returns {label, ads, moved, networks_before, networks_after}: the
-    ads of the networks recomputed, how many of them changed network, and how many networks they
-    were in before and after; None when there is no such identifier. One transaction: a network of
-    many thousands of ads makes it a large one."""
+def mark(driver: neo4j.Driver, kind: str, key: str, word: str, value: bool) -> dict | None:
+    """Set an admin's word (ignored or confirmed) on one identifier and settle the networks of the
+    ads it is on in the same transaction, so networks it alone joined split and networks it joins
+    again merge, recorded as network events. Returns {label, ads, moved, networks_before,
+    networks_after}; None when there is no such identifier."""
     label = KINDS[kind]
+    query = {"ignored": q.SET_IGNORED_OF_KIND, "confirmed": q.SET_CONFIRMED_OF_KIND}[word]
+    verb = {("ignored", True): "ignored", ("ignored", False): "counted again",
+            ("confirmed", True): "confirmed as evidence", ("confirmed", False): "no longer confirmed"}[(word, value)]
 
     def work(tx: neo4j.ManagedTransaction) -> dict | None:
-        record = tx.run(q.SET_IGNORED_OF_KIND, label=label, key=key, ignored=ignored).single()
+        record = tx.run(query, label=label, key=key, value=value).single()
         if record is None:
             return None
-        before = {(r["site"], r["site_ad_id"]): r["network_id"]
-                  for r in tx.run(q.ADS_OF_NETWORKS, networks=sorted(set(record["networks"])))}
-        for ad in record["ads"]:
-            before.setdefault((ad["site"], ad["site_ad_id"]), None)
-        keys = sorted(before)
-        rows = [{"site": s, "site_ad_id": i} for s, i in keys]
-        if keys:
-            tx.run(q.SET_NETWORKS, ads=[{**row, "network_id": None} for row in rows]).consume()
-            _assign(tx, keys, hub)
-        fresh = {(r["site"], r["site_ad_id"]): r["network_id"] for r in tx.run(q.AD_NETWORKS, ads=rows)}
-        after = keep_ids(before, fresh)
-        renamed = [{"site": s, "site_ad_id": i, "network_id": after[(s, i)]} for s, i in keys
-                   if after.get((s, i)) != fresh.get((s, i))]
-        if renamed:
-            tx.run(q.SET_NETWORKS, ads=renamed).consume()
-        return {"label": record["label"], "ads": len(keys),
-                "moved": sum(1 for k in keys if before[k] != after.get(k)),  # ids are kept: a change is a move
-                "networks_before": len({n for n in before.values() if n}),
-                "networks_after": len({n for n in after.values() if n})}
+        ads = [(a["site"], a["site_ad_id"]) for a in record["ads"]]
+        settled = settle_in(tx, ads, f"{label} {key} {verb} by an admin", networks=record["networks"])
+        return {"label": record["label"], "ads": settled.ads, "moved": settled.moved,
+                "networks_before": settled.networks_before, "networks_after": settled.networks_after}
 
     with driver.session() as session:
         return session.execute_write(work)
 
 
-def keep_ids(before: dict, fresh: dict) -> dict:
-    """Network ids after a recomputation, keeping the ones investigators know: each old id goes to
-    the new network holding most of its ads (ties: the smaller new id); a new network that gets no
-    old id keeps its fresh id, or, if another network took that one, another its ads would found.
-    before/fresh: {ad key: network id or None}. Pure; returns {ad key: id}."""
-    pieces: dict[str, list] = {}
-    for key, net in fresh.items():
-        if net:
-            pieces.setdefault(net, []).append(key)
-    claims = sorted(((-sum(1 for k in members if before.get(k) == old), new, old)
-                     for new, members in pieces.items() for old in {before.get(k) for k in members} if old))
-    names: dict[str, str] = {}
-    for _, new, old in claims:
-        if new not in names and old not in names.values():
-            names[new] = old
-    taken, known = set(names.values()), {n for n in before.values() if n}
-    for new, members in sorted(pieces.items()):
-        if new not in names:
-            names[new] = new if new not in taken else next(  # another network took the id it was given
-                nid for nid in _candidate_ids(sorted(members)) if nid not in taken | known)
-            taken.add(names[new])
-    return {key: names.get(net) if net else None for key, net in fresh.items()}
+def common_identifiers(driver: neo4j.Driver, min_ads: int = 1, limit: int = 500) -> list[dict]:
+    """Identifiers judged common, ignored or confirmed, with the figures that made them common
+    (ads, groups they would join, their coverage of those groups, their share of a site) and how
+    many networks, sites and places their ads span. One row per picture family or face: its
+    members are counted in `members`, its ads summed over them (networks, sites and places: the
+    most of any one). The figures are those of when it was judged (on judged_ads ads); a family
+    judged common stays so as copies join it. Most shared first."""
+    rows: dict[str, dict] = {}
+    for record in driver.execute_query(q.COMMON_IDENTIFIERS, min_ads=min_ads, limit=limit,
+                                       routing_=neo4j.RoutingControl.READ).records:
+        row = record.data()
+        unit = row.pop("unit") or f"{row['label']}:{row['key']}"
+        if unit in rows and not (row["ignored"] or row["confirmed"]):
+            first = rows[unit]
+            first["members"] += 1
+            first["ads"] += row["ads"]
+            for field in ("networks", "sites", "places"):
+                first[field] = max(first[field], row[field])
+            if row["groups"] is not None and (first["groups"] is None or row["groups"] > first["groups"]):
+                first.update({k: row[k] for k in ("groups", "coverage", "site_share", "reason", "judged_ads")})
+            continue
+        rows.setdefault(unit if not (row["ignored"] or row["confirmed"]) else f"{unit}#{row['key']}",
+                        {**row, "unit": unit, "members": 1})
+    return sorted(rows.values(), key=lambda r: (-r["ads"], r["label"], r["key"]))[:limit]
 
 
-def _candidate_ids(members: list[tuple[str, str]]):
-    """Ids a network of these ads could take: the ones its ads would found, then salted ones."""
-    yield from (network_id(*key) for key in members)
-    site, site_ad_id = members[0]
-    yield from (network_id(site, f"{site_ad_id}#{n}") for n in itertools.count(1))
-
-
-def hub_spread(driver: neo4j.Driver, min_ads: int = HUB_ADS, limit: int = 500) -> list[dict]:
-    """Identifiers on more than min_ads ads, and every identifier marked ignored, most shared
-    first, with the networks and sites their ads span: what the hubs page shows."""
-    return [r.data() for r in driver.execute_query(q.HUB_SPREAD, min_ads=min_ads, limit=limit,
+def network_events(driver: neo4j.Driver, network: str, limit: int = 100) -> list[dict]:
+    """The merges and splits a network took part in, newest first."""
+    return [r.data() for r in driver.execute_query(q.NETWORK_EVENTS, network_id=network, limit=limit,
                                                   routing_=neo4j.RoutingControl.READ).records]
+
+
+def successor(driver: neo4j.Driver, network: str) -> str:
+    """The network whose ads a network's are now: itself while it has ads, else the one it was
+    merged into, followed along later merges."""
+    seen = {network}
+    while not driver.execute_query(q.NETWORK_HAS_ADS, network_id=network, routing_=neo4j.RoutingControl.READ).records[0]["has"]:
+        records = driver.execute_query(q.MERGED_INTO, network_id=network, routing_=neo4j.RoutingControl.READ).records
+        if not records or records[0]["network_id"] in seen:
+            break
+        network = records[0]["network_id"]
+        seen.add(network)
+    return network

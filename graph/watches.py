@@ -8,6 +8,7 @@ the alerts. Nothing here is evidence: the evidence is in the graph and the archi
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import sqlite3
@@ -120,6 +121,7 @@ def run_all(db: sqlite3.Connection, driver: neo4j.Driver, webhook: str | None = 
     post it to the webhook). A watch that fails is noted and skipped. Returns the new alerts."""
     created = []
     for watch in all_watches(db):
+        watch, moves = follow_network(db, driver, watch)
         try:
             result = sq.run(driver, watch.query, watch.params)
         except sq.StoredQueryError as exc:
@@ -129,7 +131,7 @@ def run_all(db: sqlite3.Connection, driver: neo4j.Driver, webhook: str | None = 
         with db:  # one transaction per watch: its new rows are marked seen only with their alert
             db.execute("BEGIN IMMEDIATE")
             known = {h for (h,) in db.execute("SELECT row_hash FROM seen WHERE watch_id = ?", (watch.id,))}
-            new = [row for row in result.rows if row_hash(row) not in known]
+            new = [row for row in moves + result.rows if row_hash(row) not in known]
             error = "more rows than the row limit: some may not be seen" if result.truncated else None
             db.execute("UPDATE watches SET last_run_at = ?, last_error = ? WHERE id = ?", (at, error, watch.id))
             if not new:
@@ -147,6 +149,29 @@ def run_all(db: sqlite3.Connection, driver: neo4j.Driver, webhook: str | None = 
             except (OSError, ValueError) as exc:  # a webhook down must not stop the watches or the crawl
                 db.execute("UPDATE watches SET last_error = ? WHERE id = ?", (f"webhook: {exc}", watch.id))
     return created
+
+
+def follow_network(db: sqlite3.Connection, driver: neo4j.Driver, watch: Watch) -> tuple[Watch, list[dict]]:
+    """A watch on a network (a network_id parameter) follows it through merges and splits: the
+    merges and splits it took part in since the watch last ran become rows of its next alert, and
+    when it was merged into another network the watch moves to that one (saved)."""
+    from graph.networks import network_events, successor
+
+    network = watch.params.get("network_id")
+    if not isinstance(network, str):
+        return watch, []
+    since = datetime.fromisoformat(watch.last_run_at or watch.created_at)
+    moves = [{"network_event": e["kind"], "event_id": e["event_id"], "at": e["at"], "network_id": e["network_id"],
+              "networks": e["networks"], "cause": e["cause"]}
+             for e in network_events(driver, network) if datetime.fromisoformat(e["at"]) > since]
+    now = successor(driver, network)
+    if now != network:
+        params = {**watch.params, "network_id": now}
+        db.execute("UPDATE watches SET params = ? WHERE id = ?", (json.dumps(params), watch.id))
+        watch = dataclasses.replace(watch, params=params)
+        moves.append({"network_event": "followed", "network_id": network, "now": now,
+                      "cause": f"network {network} was merged into {now}: the watch follows it"})
+    return watch, moves
 
 
 def _post(url: str, alert: dict) -> None:

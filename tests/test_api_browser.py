@@ -260,6 +260,8 @@ def test_posts_without_the_csrf_token_are_refused(browser_page):
     # From the logged-in browser's own session: the cookie goes along, the token does not.
     attempts = {
         "/api/identifiers/phone/ignore": {"data": {"key": "+12025550111", "ignored": True, "reason": "test"}},
+        "/api/identifiers/phone/confirm": {"data": {"key": "+12025550111", "confirmed": True, "reason": "test"}},
+        "/identifiers/mark": {"form": {"kind": "phone", "key": "+12025550111", "action": "ignore", "reason": "t"}},
         "/api/faces/search": {"multipart": {"photo": {"name": "a.png", "mimeType": "image/png", "buffer": b"\x89PNG"}}},
         "/logout": {"form": {}},
         "/queries": {"form": {"name": "x", "title": "x", "description": "x", "cypher": "RETURN 1 AS one"}},

@@ -64,18 +64,53 @@ def ignore(client, ignored=True, key=FOOTER, kind="phone", reason="the site's ow
                        headers={"X-CSRFToken": token(client, "/")}, **kw)
 
 
-def test_a_footer_phone_is_listed_as_a_hub_for_every_user(app, glued):  # noqa: F811
+def test_a_footer_on_two_networks_is_not_judged_common(app, glued):  # noqa: F811
+    # It joins two groups: as good as any link (an admin may ignore it, below).
+    assert analyst(app).get("/api/identifiers/hubs").get_json() == {"min_ads": 1, "identifiers": []}
+
+
+def test_common_identifiers_are_listed_with_their_figures_for_every_user(app, graph):  # noqa: F811
+    # A site's own number on every ad of twelve posters, each with a number of their own.
+    ads = [ad("site-a", str(n), [FOOTER, f"+1312555{110 + n:04d}"]) for n in range(12)]
+    write_batch(graph, ads)
+    assign_networks(graph, [(a["site"], a["site_ad_id"]) for a in ads])
     client = analyst(app)
     listed = client.get("/api/identifiers/hubs", query_string={"min_ads": 5}).get_json()
-    assert listed["min_ads"] == 5 and listed["identifiers"] == [
-        {"label": "Phone", "kind": "phone", "key": FOOTER, "value": "(312) 555-0100", "ads": 6, "networks": 1,
-         "sites": 2, "ignored": False, "hub": False}]
-    assert client.get("/api/identifiers/hubs").get_json()["identifiers"] == []  # the default: more than HUB_ADS
+    [row] = listed["identifiers"]
+    assert listed["min_ads"] == 5 and {k: row[k] for k in (
+        "label", "kind", "key", "value", "ads", "networks", "sites", "places", "common", "reason", "groups",
+        "coverage", "site_share", "ignored", "confirmed", "members")} == {
+        "label": "Phone", "kind": "phone", "key": FOOTER, "value": "(312) 555-0100", "ads": 12, "networks": 12,
+        "sites": 1, "places": 0, "common": True, "reason": "joins 12 groups", "groups": 12, "coverage": 1.0,
+        "site_share": 1.0, "ignored": False, "confirmed": False, "members": 1}
+    assert client.get("/api/identifiers/hubs?min_ads=13").get_json()["identifiers"] == []
     page = client.get("/identifiers/hubs?min_ads=5")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "(312) 555-0100" in html and FOOTER in html
-    assert "Ignore for linking" not in html  # no form for an analyst
+    assert page.status_code == 200 and "(312) 555-0100" in html and FOOTER in html and "common: joins 12 groups" in html
+    assert "Ignore for linking" not in html and "Confirm as evidence" not in html  # no form for an analyst
     assert "/identifiers/hubs" in client.get("/").get_data(as_text=True)
+
+
+def test_an_admin_confirms_a_common_identifier_as_one_operation(app, admin, graph):  # noqa: F811
+    ads = [ad("site-a", str(n), [FOOTER, f"+1312555{110 + n:04d}"]) for n in range(12)]
+    write_batch(graph, ads)
+    assign_networks(graph, [(a["site"], a["site_ad_id"]) for a in ads])
+    assert len(set(networks(graph).values())) == 12
+    done = admin.post("/api/identifiers/phone/confirm", json={"key": FOOTER, "confirmed": True,
+                                                               "reason": "one agency's booking line"},
+                      headers={"X-CSRFToken": token(admin, "/")})
+    assert done.status_code == 200 and done.get_json() == {
+        "kind": "phone", "key": FOOTER, "value": "(312) 555-0100", "confirmed": True, "ads": 12, "moved": 11,
+        "networks_before": 12, "networks_after": 1}
+    assert len(set(networks(graph).values())) == 1
+    [row] = admin.get("/api/identifiers/hubs").get_json()["identifiers"]
+    assert (row["confirmed"], row["common"]) == (True, False)
+    page = admin.post("/identifiers/phone/confirm", data={"key": FOOTER, "confirmed": "0", "reason": "undo",
+                                                          "csrf_token": token(admin, "/identifiers/hubs")})
+    assert "is judged by its spread again: 11 of 12 ads changed network" in admin.get(page.headers["Location"]).get_data(as_text=True)
+    assert len(set(networks(graph).values())) == 12
+    assert [e.params["confirmed"] for e in audit.entries(app.extensions["adgraph_db"])
+            if e.action == "identifier.confirm"] == [False, True]
 
 
 def test_only_admins_may_ignore_and_only_with_the_csrf_token(app, admin, glued):  # noqa: F811
@@ -122,10 +157,10 @@ def test_ignoring_the_footer_splits_the_networks_and_counting_it_again_joins_the
 
 def test_the_page_form_ignores_and_says_what_changed(app, admin, glued):  # noqa: F811
     page = admin.get("/identifiers/hubs?min_ads=5").get_data(as_text=True)
-    assert "Ignore for linking" in page
-    posted = admin.post("/identifiers/phone/ignore", data={"key": FOOTER, "ignored": "1", "min_ads": "5",
-                                                           "reason": "footer <b>number</b>",
-                                                           "csrf_token": token(admin, "/identifiers/hubs")})
+    assert "Ignore for linking" in page and FOOTER not in page  # not common: marked through the form for any identifier
+    posted = admin.post("/identifiers/mark", data={"kind": "phone", "key": FOOTER, "action": "ignore", "min_ads": "5",
+                                                   "reason": "footer <b>number</b>",
+                                                   "csrf_token": token(admin, "/identifiers/hubs")})
     assert posted.status_code == 302 and posted.headers["Location"] == "/identifiers/hubs?min_ads=5"
     after = admin.get(posted.headers["Location"]).get_data(as_text=True)
     assert "(312) 555-0100 is ignored for linking: 3 of 6 ads changed network" in after
@@ -154,5 +189,8 @@ def test_the_page_escapes_what_ads_contain(app, admin, graph):  # noqa: F811
     ads = [normalize(observation(site_ad_id=str(n), raw_sha256=sha(f"page-{n}"), locations=[], images=[], phones=[],
                                  emails=[], handles=[{"platform": "telegram", "handle": hostile}])) for n in range(3)]
     write_batch(graph, ads)
+    done = admin.post("/api/identifiers/handle/ignore", json={"key": f"telegram:{hostile}", "ignored": True,
+                                                              "reason": "a test"}, headers={"X-CSRFToken": token(admin, "/")})
+    assert done.status_code == 200, done.get_json()
     html = admin.get("/identifiers/hubs?min_ads=2").get_data(as_text=True)
     assert hostile not in html and "@&lt;script&gt;alert(1)&lt;/script&gt; on telegram" in html

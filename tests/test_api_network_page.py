@@ -208,3 +208,31 @@ def test_sites():
            {"site": "c", "removed_at": None}]
     assert sites(ads) == [{"site": "a", "ads": 2, "live": 1}, {"site": "b", "ads": 1, "live": 1},
                           {"site": "c", "ads": 1, "live": 1}]
+
+
+def test_a_network_merged_away_leads_to_its_successor_and_both_show_the_merge(app, graph):
+    def one(site_ad_id: str, phones: list[str], emails: list[str]) -> dict:
+        return normalize(observation(site="demo", site_ad_id=site_ad_id, raw_sha256=sha(f"page-{site_ad_id}"),
+                                     locations=[], images=[], phones=[p for e in phones for p in phone(e)],
+                                     emails=[{"address": e} for e in emails]))
+
+    from graph.export import subgraph
+    from graph.networks import network_id
+
+    write_batch(graph, [one("1", [PHONE_1], []), one("2", [PHONE_1], []), one("3", [], ["m@example.org"])])
+    assign_networks(graph, [("demo", "1"), ("demo", "2"), ("demo", "3")])
+    write_batch(graph, [one("4", [PHONE_1], ["m@example.org"])])
+    assign_networks(graph, [("demo", "4")])
+    big, small = network_id("demo", "1"), network_id("demo", "3")
+    client = logged_in(app)
+    page = client.get(f"/networks/{small}")
+    assert page.status_code == 302 and page.headers["Location"] == f"/networks/{big}"
+    html = client.get(page.headers["Location"]).get_data(as_text=True)
+    assert f"network {small} was merged into network {big}: showing that one." in html
+    assert "Merges and splits" in html and "merged in" in html and f">{small}</a>" in html
+    gone = client.get(f"/api/networks/{small}")
+    assert gone.status_code == 404 and gone.get_json()["merged_into"] == big
+    [event] = client.get(f"/api/networks/{big}").get_json()["events"]
+    assert (event["kind"], event["network_id"], event["networks"], event["ads"]) == ("merge", big, [small], 4)
+    with pytest.raises(subgraph.SelectionError, match=f"merged into network {big}"):
+        subgraph.network(graph, small)

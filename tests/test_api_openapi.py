@@ -111,7 +111,13 @@ def test_real_answers_match_the_description(app, network):
     login(admin, "root")
     csrf = token(admin, "/search")
     done = check(admin.post("/api/identifiers/phone/ignore", json={"key": PHONE, "ignored": True, "reason": "test"},
-                            headers={"X-CSRFToken": csrf}), 200, "Ignored")
+                            headers={"X-CSRFToken": csrf}), 200, "Marked")
     assert done["moved"] == 2
+    check(admin.get("/api/identifiers/hubs"), 200, "Hubs")
+    confirmed = check(admin.post("/api/identifiers/phone/confirm", json={"key": PHONE, "confirmed": True, "reason": "t"},
+                                 headers={"X-CSRFToken": csrf}), 200, "Marked")
+    assert confirmed["confirmed"] is True
+    check(admin.post("/api/identifiers/phone/confirm", json={"key": PHONE, "reason": "t"},
+                     headers={"X-CSRFToken": csrf}), 400, "Error")
     log = check(admin.get("/api/audit"), 200, "Audit")
     assert log["verified"] and {"search", "node.expand", "identifier.ignore"} <= {e["action"] for e in log["entries"]}

@@ -111,6 +111,11 @@ def test_sample_is_fictional_and_ingestable(graph, tmp_path):
     out = adgraph("ingest", str(path))
     assert out.returncode == 0, out.stderr
     assert scalar(graph, "MATCH (a:Ad) RETURN count(a)") == 50
+    # Landed as the crawl lands: every ad has its network, the same as a rebuild gives.
+    assert scalar(graph, "MATCH (a:Ad) WHERE a.network_id IS NULL RETURN count(a)") == 0
+    landed = {r[0]: r[1] for r in graph.execute_query("MATCH (a:Ad) RETURN a.site_ad_id, a.network_id").records}
+    assert adgraph("networks", "rebuild").returncode == 0
+    assert {r[0]: r[1] for r in graph.execute_query("MATCH (a:Ad) RETURN a.site_ad_id, a.network_id").records} == landed
 
 
 def test_help_lists_every_command():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from graph.ingest import write_batch
-from graph.networks import assign_networks, hubs, keep_ids, network_id, rebuild, set_ignored, why_linked
+from graph.networks import (assign_networks, common_identifiers, ignore, keep_ids, network_events, network_id, rebuild,
+                            set_ignored, why_linked)
 from graph.records import normalize
 
 from helpers import observation, sha
@@ -38,7 +39,11 @@ def test_shared_identifiers_make_one_network_and_a_bridge_merges_two(graph):
     # A later ad shares the phone of one network and the email of the other: they become one.
     assert add(graph, ad("4", phones=["+13125550101"], emails=["x@example.org"])) == 1
     assert len(set(networks(graph).values())) == 1
-    assert set(networks(graph).values()) == {min(network_id(SITE, "1"), network_id(SITE, "3"))}
+    # The larger network's id stays, and the merge is recorded with its cause.
+    assert set(networks(graph).values()) == {network_id(SITE, "1")}
+    [event] = network_events(graph, network_id(SITE, "1"))
+    assert (event["kind"], event["networks"], event["ads"]) == ("merge", [network_id(SITE, "3")], 4)
+    assert event["cause"] == "new links" and network_events(graph, network_id(SITE, "3")) == [event]
     assert add(graph, ad("4", phones=["+13125550101"], emails=["x@example.org"])) == 0  # again: nothing moves
 
 
@@ -51,20 +56,48 @@ def test_images_and_near_duplicates_join_networks(graph):
     assert nets["1"] == nets["2"] == nets["3"] != nets["4"]
 
 
-def test_hubs_and_ignored_identifiers_join_nothing(graph):
-    # A site's own number on every ad is no evidence of anything.
-    add(graph, *[ad(str(n), phones=["+13125550199", f"+1312555{110 + n:04d}"]) for n in range(5)])
-    assert assign_networks(graph, [(SITE, str(n)) for n in range(5)], hub=3) == 0
-    rebuild(graph, hub=3)
-    assert len(set(networks(graph).values())) == 5
-    assert [(h["key"], h["ads"]) for h in hubs(graph, hub=3)] == [("+13125550199", 5)]
-    # An admin marks a shared email as not evidence (a footer address): after a rebuild it joins nothing.
+def test_a_site_phone_on_every_ad_is_common_and_splits_what_it_joined(graph):
+    # A site's own number on every ad of twelve posters, each with a number of their own: while
+    # it was on few ads it joined them; as it spreads it is judged common and the network splits.
+    add(graph, *[ad(str(n), phones=["+13125550199", f"+1312555{110 + n:04d}"]) for n in range(3)])
+    assert len(set(networks(graph).values())) == 1
+    first = set(networks(graph).values()).pop()
+    add(graph, *[ad(str(n), phones=["+13125550199", f"+1312555{110 + n:04d}"]) for n in range(3, 12)])
+    nets = networks(graph)
+    assert len(set(nets.values())) == 12 and first in nets.values()
+    [row] = common_identifiers(graph)
+    assert (row["key"], row["ads"], row["groups"], row["common"], row["reason"]) == (
+        "+13125550199", 12, 12, True, "joins 12 groups")
+    split = [e for e in network_events(graph, first) if e["kind"] == "split"]
+    # The three ads it had joined split three ways (the nine new ones were in no network before).
+    assert len(split) == 1 and len(split[0]["networks"]) == 2 and split[0]["ads"] == 3
+    assert "Phone:+13125550199" in split[0]["identifiers"] and "judged common" in split[0]["cause"]
+    # A rebuild finds the same, and moves nothing.
+    rebuild(graph)
+    assert networks(graph) == nets
+
+
+def test_ignored_identifiers_join_nothing_and_confirmed_ones_always_join(graph):
     add(graph, ad("a", emails=["footer@example.com"]), ad("b", emails=["footer@example.com"]))
     assert networks(graph)["a"] == networks(graph)["b"]
     assert set_ignored(graph, "footer@example.com") == "Email"
     rebuild(graph)
     assert networks(graph)["a"] != networks(graph)["b"]
     assert set_ignored(graph, "+10000000000") is None
+    # A booking line on one ad of each of four posters is judged common; an admin says it is one operation.
+    posters = [ad(f"{p}-{n}", phones=[f"+1312555{120 + p:04d}"] + (["+13125550150"] if n == 0 else []))
+               for p in range(4) for n in range(4)]
+    add(graph, *posters)
+    assert len({networks(graph)[f"{p}-0"] for p in range(4)}) == 4
+    from graph.networks import confirm
+
+    result = confirm(graph, "phone", "+13125550150")
+    assert (result["ads"], result["networks_before"], result["networks_after"]) == (16, 4, 1)
+    assert len({networks(graph)[f"{p}-{n}"] for p in range(4) for n in range(4)}) == 1
+    assert [r["confirmed"] for r in common_identifiers(graph) if r["key"] == "+13125550150"] == [True]
+    rebuild(graph)
+    assert len({networks(graph)[f"{p}-{n}"] for p in range(4) for n in range(4)}) == 1
+    assert confirm(graph, "phone", "+13125550150", False)["networks_after"] == 4
 
 
 def test_why_two_ads_are_in_one_network(graph):
@@ -85,10 +118,14 @@ def test_networks_from_the_command_line(graph):
     assert apart.returncode == 1 and "not joined by any evidence" in apart.stderr
     assert "give an ad as SITE/AD_ID" in adgraph("networks", "why", "1", "2").stderr
     ignore = adgraph("networks", "ignore", "+13125550101")
-    assert ignore.returncode == 0 and "ignored for linking" in ignore.stderr
+    assert ignore.returncode == 0 and "1 of 2 ads changed network (1 networks before, 2 after)" in ignore.stderr
+    assert len(set(networks(graph).values())) == 3
     rebuilt = adgraph("networks", "rebuild")
-    assert rebuilt.returncode == 0 and "3 ads in 3 networks" in rebuilt.stderr
+    assert rebuilt.returncode == 0 and "3 ads in 3 networks; 0 ads changed network" in rebuilt.stderr
     assert adgraph("networks", "hubs", "--min-ads", "1").stdout.count("\n") == 1
+    assert adgraph("networks", "ignore", "+13125550101", "--undo").returncode == 0
+    assert len(set(networks(graph).values())) == 2
+    assert "no phone, email" in adgraph("networks", "confirm", "+10000000000").stderr
 
 
 A, B, C, D, E = (("s", x) for x in "abcde")
@@ -144,3 +181,80 @@ def test_an_ignored_face_joins_nothing_from_either_side(graph, ignored_side):
     after = {r[0] for r in graph.execute_query("MATCH (a:Ad) RETURN DISTINCT a.network_id").records}
     assert len(after) == 2 and known in after
     assert ignore(graph, "face", ids[ignored_side], ignored=False)["networks_after"] == 1
+
+
+def test_a_stock_photo_recompressed_for_every_ad_is_one_identifier_and_common(graph):
+    """Five posters of three ads each, each poster with a phone of its own; one stock photo on one
+    ad of each, re-compressed every time (different bytes, pHashes a bit apart): landed batch by
+    batch, the copies are linked as near-duplicates and judged as one picture, common."""
+    from graph.landing import Lander
+
+    lander = Lander(graph)
+    base = 0x9F3C_5A5A_0FF0_3C3C
+    for p in range(5):
+        batch = []
+        for n in range(3):
+            images = [{"sha256": sha(f"own-{p}-{n}"), "phash": sha(f"own-{p}-{n}")[:16]}]  # far apart
+            if n == 0:
+                images.append({"sha256": sha(f"stock-{p}"), "phash": f"{base ^ (1 << p):016x}"})
+            batch.append(normalize(observation(site_ad_id=f"{p}-{n}", raw_sha256=sha(f"page-{p}-{n}"), locations=[],
+                                               phones=[{"e164": f"+1312555{130 + p:04d}", "raw": "x"}], emails=[],
+                                               images=[{**i, "url": "http://127.0.0.1:8000/i.jpg"} for i in images])))
+        landed = lander.land(batch)
+        assert landed.written.records == 3
+    nets = networks(graph)
+    assert len(set(nets.values())) == 5 and all(nets[f"{p}-0"] == nets[f"{p}-2"] for p in range(5))
+    assert scalar_count(graph, "MATCH (:Image)-[r:NEAR_DUPLICATE]->(:Image) RETURN count(r)") == 10
+    rows = common_identifiers(graph)
+    # Judged common once it joined three posters; the copies that came later joined it as common.
+    assert len(rows) == 1 and (rows[0]["label"], rows[0]["members"], rows[0]["ads"]) == ("Image", 5, 5)
+    assert (rows[0]["groups"], rows[0]["judged_ads"], rows[0]["reason"]) == (3, 3, "joins 3 groups on 33% of their ads")
+    # The merges the stock photo made while it was on few ads were undone by the split that judged it.
+    assert any(e["kind"] == "split" for r in graph.execute_query(
+        "MATCH (e:NetworkEvent) RETURN e.kind AS kind").records for e in [r.data()])
+
+
+def scalar_count(driver, query: str) -> int:
+    return driver.execute_query(query).records[0][0]
+
+
+def test_an_interrupted_rebuild_leaves_the_networks_as_they_were(graph, monkeypatch):
+    import graph.rebuild as rebuild_module
+    from graph.linking import write
+
+    add(graph, *[ad(str(n), phones=["+13125550199", f"+1312555{110 + n:04d}"]) for n in range(3)])
+    before = networks(graph)
+    graph.execute_query("MATCH (p:Phone {e164: '+13125550199'}) SET p.ignored = true")  # without settling
+
+    def write_then_fail(tx, decision):
+        write(tx, decision)
+        assert tx.run("MATCH (a:Ad) RETURN count(DISTINCT a.network_id) AS n").single()["n"] == 3  # written, not committed
+        raise KeyboardInterrupt  # Ctrl-C in the middle of the write
+
+    monkeypatch.setattr(rebuild_module, "write", write_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        rebuild(graph)
+    assert networks(graph) == before
+    monkeypatch.undo()
+    rebuild(graph)  # run again: done
+    assert len(set(networks(graph).values())) == 3 and set(before.values()) <= set(networks(graph).values())
+
+
+def test_a_watch_on_a_network_follows_it_when_it_is_merged_away(graph, tmp_path):
+    from graph import stored_queries, watches
+    from graph.networks import successor
+
+    add(graph, ad("1", phones=["+13125550101"]), ad("2", phones=["+13125550101"]), ad("3", emails=["z@example.org"]))
+    small = network_id(SITE, "3")
+    db = watches.connect(tmp_path)
+    query = stored_queries.library()["network_newest_ads"]
+    watch_id = watches.add(db, graph, query, {"network_id": small, "days": 36500}, "ana")
+    add(graph, ad("4", phones=["+13125550101"], emails=["z@example.org"]))  # merged into the larger network
+    assert successor(graph, small) == network_id(SITE, "1")
+    [alert] = watches.run_all(db, graph)
+    events = [row for row in alert["rows"] if "network_event" in row]
+    assert [e["network_event"] for e in events] == ["merge", "followed"]
+    assert events[1]["now"] == network_id(SITE, "1")
+    [watch] = [w for w in watches.all_watches(db) if w.id == watch_id]
+    assert watch.params == {**watch.params, "network_id": network_id(SITE, "1")}
+    assert {row.get("site_ad_id") for row in alert["rows"]} >= {"1", "2", "4"}  # it now sees the whole network

@@ -59,8 +59,9 @@ def test_tooltips_escape_every_piece_of_data(node):
 def test_tooltips_say_removed_hub_and_ignored():
     assert "removed 2026-11-05" in str(tooltip(ad(1, removed_at="2026-11-05T00:00:00+00:00")))
     assert "live" in str(tooltip(ad(1)))
-    assert "a hub, not evidence" in str(tooltip(ident("Phone", "+12025550101", ads=250)))
-    assert "a hub" not in str(tooltip(ident("Phone", "+12025550101", ads=20)))
+    common = ident("Phone", "+12025550101", ads=250, common=True, common_reason="joins 40 groups")
+    assert "common, not evidence: joins 40 groups" in str(tooltip(common))
+    assert "common" not in str(tooltip(ident("Phone", "+12025550101", ads=250)))
     assert "ignored for linking" in str(tooltip(ident("Phone", "+12025550101", ignored=True)))
 
 
@@ -88,7 +89,7 @@ def test_picture_has_every_node_styled_by_kind_and_every_edge_once():
 
 
 def test_hubs_ignored_identifiers_and_removed_ads_look_different():
-    graph = {"nodes": [ad(1, removed_at="2026-11-05T00:00:00+00:00"), ident("Phone", "+12025550101", ads=500),
+    graph = {"nodes": [ad(1, removed_at="2026-11-05T00:00:00+00:00"), ident("Phone", "+12025550101", ads=500, common=True),
                        ident("Email", "a@example.org", ignored=True), ident("Email", "b@example.org", ads=3)],
              "edges": []}
     nodes = {n["id"]: n for n in picture(graph).net.nodes}

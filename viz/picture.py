@@ -24,7 +24,6 @@ AGGREGATE_ABOVE = 1500  # nodes; a bigger network opens on its aggregated pictur
 DRAW_AT_MOST = 5000  # nodes drawn in full on request; beyond, a browser struggles and the picture says nothing
 # Which identifiers of an ad the aggregated picture joins first: who posts it, then what it shows.
 KIND_ORDER = {"Phone": 0, "Email": 1, "Handle": 2, "Face": 3, "Image": 4}
-HUB_ADS = 200  # an identifier on more ads than this is a hub (graph/networks.py uses the same figure)
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 # pyvis ships vis-network; the app serves it, so nothing is fetched from a CDN.
@@ -114,7 +113,9 @@ def tooltip(node: dict, ads_here: int | None = None) -> Markup:
         if ads_here is not None:
             lines.append(Markup("{} ads in this network").format(ads_here))
         if node.get("ads") is not None:
-            lines.append(Markup("{} ads in all{}").format(node["ads"], " · a hub, not evidence" if node["ads"] > HUB_ADS else ""))
+            lines.append(Markup("{} ads in all").format(node["ads"]))
+        if node.get("common"):
+            lines.append(Markup("common, not evidence: {}").format(node.get("common_reason") or "judged so"))
         if node.get("ignored"):
             lines.append(Markup("ignored for linking"))
     lines.append(Markup("<i>click: expand · double-click: open</i>"))
@@ -128,7 +129,7 @@ def _short(text: str, width: int) -> str:
 
 def vis_node(net: Network, node: dict, link: Callable[[dict], str | None], ads_here: int | None = None) -> None:
     colour, shape, _ = STYLES[node["kind"]]
-    muted = node.get("ignored") or (node.get("ads") or 0) > HUB_ADS
+    muted = node.get("ignored") or node.get("common")
     # No pyvis "group": pyvis drops the colour of a node that has one.
     options = {"title": str(tooltip(node, ads_here)), "kind": node["kind"]}
     if url := link(node):

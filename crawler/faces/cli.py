@@ -65,15 +65,14 @@ def index(batch: int) -> None:
     """Find the faces in every stored image not looked at yet (a backlog, or images crawled with
     faces off), link the same faces, with a progress bar. Stopped, it resumes where it was: each
     image looked at is recorded in <data>/faces/indexed-<engine>.txt."""
-    from crawler.faces.dlib_engine import DEFAULT_THRESHOLD, DlibEngine
+    from crawler.faces.dlib_engine import DlibEngine
     from crawler.faces.engine import FaceInputError, keep_thumbnails
     from crawler.faces.ledger import LookedAt
     from crawler.observations import utc_now
     from graph.config import load_settings
     from graph.driver import open_driver
-    from graph.faces import add_faces, images_on_disk, link_same_faces
-    from graph.networks import ads_with_images, assign_networks
-    from graph.records import face_id
+    from graph.faces import add_faces, images_on_disk
+    from graph.landing import Lander
     from tqdm import tqdm
 
     settings = load_settings()
@@ -85,6 +84,7 @@ def index(batch: int) -> None:
     done = ledger.read()
     found_total = linked = missing = 0
     with open_driver(settings) as driver:
+        lander = Lander(driver)
         todo = [(sha, path) for sha, path in images_on_disk(driver) if sha not in done]
         if not todo:
             click.echo("every stored image has been looked at", err=True)
@@ -106,9 +106,7 @@ def index(batch: int) -> None:
                         keep_thumbnails(settings.data_dir / "faces", data, found)
                         faces += found
                     add_faces(driver, faces, utc_now())
-                    linked += link_same_faces(driver, [face_id(f) for f in faces], DEFAULT_THRESHOLD)
-                    if faces:  # a face shared with other ads joins their networks
-                        assign_networks(driver, ads_with_images(driver, sorted({f["image_sha256"] for f in faces})))
+                    linked += lander.faces_added(faces)[0]  # the same faces, and the networks they join
                     found_total += len(faces)
                     ledger.add(sha for sha, _ in chunk)
                     bar.update(len(chunk))

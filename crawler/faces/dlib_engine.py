@@ -34,6 +34,7 @@ from crawler.faces.engine import (
     unit,
 )
 from crawler.images import DEFAULT_MAX_PIXELS
+from graph.faces import SAME_FACE_THRESHOLD
 
 ENGINE = "dlib"
 # What made the embedding, stored as Face.model: faces are only compared with faces of the same
@@ -41,13 +42,10 @@ ENGINE = "dlib"
 # in it: HOG and CNN boxes are aligned and embedded alike, so their embeddings are comparable.
 MODEL = "dlib_face_recognition_resnet_model_v1/shape_predictor_5_face_landmarks"
 
-# Cosine similarity of two unit descriptors at or above which two faces are taken for the same
-# person (SAME_FACE edges, search results marked above the threshold).
-# Calibrated with bench/faces.py on /work/shared/data/faces/identities (141 photos of 25 people:
-# 497 same-person and 9,373 different-person pairs), HOG detector, on 2026-11-28: see
-# /work/notes/faces_results.md. For comparison, dlib's usual euclidean distance 0.6 on raw
-# descriptors is about cosine 0.90 on unit ones (|a-b|^2 = 2 - 2cos, with lengths about 1.35).
-DEFAULT_THRESHOLD = 0.92
+# The same-person threshold is a linking rule, calibrated for this engine and kept with the
+# linking in graph/faces.py (dlib's usual euclidean distance 0.6 on raw descriptors is about
+# cosine 0.90 on unit ones: |a-b|^2 = 2 - 2cos, with lengths about 1.35).
+DEFAULT_THRESHOLD = SAME_FACE_THRESHOLD
 
 DETECTORS = ("hog", "cnn")
 DEFAULT_MAX_SIDE = 1600  # larger pictures are shrunk to this longest side before detection

@@ -191,6 +191,12 @@ class NodeSetSubgraph(Subgraph):
 def network(driver: neo4j.Driver, network_id: str, page_size: int = PAGE_SIZE) -> NetworkSubgraph:
     ads = driver.execute_query(q.NETWORK_SIZE, network_id=network_id, routing_=_READ).records[0]["ads"]
     if not ads:
+        from graph.networks import successor
+
+        now = successor(driver, network_id)
+        if now != network_id:  # said, not swapped silently: the package names what it holds
+            raise SelectionError(f"network {network_id} was merged into network {now}, which holds its ads now: "
+                                 f"export {now} (its page lists the merge)")
         raise SelectionError(f"there is no network {network_id!r} (network ids are on the network pages "
                              "and in `adgraph networks why`)")
     return NetworkSubgraph(driver, network_id, page_size)

@@ -11,6 +11,7 @@ _NODE = """{kind: labels(%(n)s)[0], key: """ + _ANY_KEY + """,
   first_seen: toString(%(n)s.first_seen), last_seen: toString(%(n)s.last_seen),
   removed_at: toString(%(n)s.removed_at),
   network_id: %(n)s.network_id, ignored: coalesce(%(n)s.ignored, false),
+  common: coalesce(%(n)s.common, false) AND NOT coalesce(%(n)s.confirmed, false), common_reason: %(n)s.common_reason,
   body: CASE WHEN %(n)s:Ad THEN COLLECT { MATCH (%(n)s)-[:HAS_VERSION]->(v) WITH v ORDER BY v.fetched_at DESC
                                           RETURN v.body LIMIT 1 }[0] END,
   ads: CASE WHEN %(n)s:Ad THEN null

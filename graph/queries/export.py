@@ -100,13 +100,13 @@ RETURN row.key AS key, COLLECT {{
 
 # The shortest chain of evidence between each pair of nodes ($pairs: [[element id, element id]]), as
 # `adgraph networks why` finds it (phones, emails, handles, images, near-duplicates, faces), ignored
-# identifiers left out: [{pair, nodes: [{kind, key}] or null}].
+# and common identifiers left out: [{pair, nodes: [{kind, key}] or null}].
 PATHS = f"""
 UNWIND $pairs AS pair
 MATCH (a) WHERE elementId(a) = pair[0]
 MATCH (b) WHERE elementId(b) = pair[1]
 OPTIONAL MATCH p = shortestPath((a)-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE|NEAR_DUPLICATE|HAS_FACE|SAME_FACE*..24]-(b))
-WHERE all(x IN nodes(p)[1..-1] WHERE NOT coalesce(x.ignored, false))
+WHERE all(x IN nodes(p)[1..-1] WHERE NOT coalesce(x.ignored, false) AND NOT coalesce(x.common, false))
 RETURN pair, CASE WHEN p IS NULL THEN null
                   ELSE [x IN nodes(p) | {{kind: labels(x)[0], key: {_ANY_KEY % {"n": "x"}}}}] END AS nodes
 """

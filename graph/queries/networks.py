@@ -1,30 +1,6 @@
 """Cypher of networks: ads joined, directly or through any path, by a shared phone, email, handle,
-image (identical or near-duplicate) or face. Identifiers shared by too many ads to be evidence
-(hubs) or marked ignored by an admin join nothing."""
-
-# The ads one hop of evidence away from each given ad, with their network ids.
-# $hub: an identifier linked to more ads than this is a hub.
-NEIGHBOURS = """
-UNWIND $ads AS key
-MATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})
-OPTIONAL CALL (a) {
-  MATCH (a)-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]->(x)
-  WHERE NOT coalesce(x.ignored, false) AND COUNT { (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(:Ad) } <= $hub
-  MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(b:Ad)
-  RETURN b
-  UNION
-  MATCH (a)-[:HAS_IMAGE]->(i:Image)-[:NEAR_DUPLICATE]-(j:Image)<-[:HAS_IMAGE]-(b:Ad)
-  WHERE NOT coalesce(i.ignored, false) AND NOT coalesce(j.ignored, false)
-  RETURN b
-  UNION
-  MATCH (a)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(f:Face)-[:SAME_FACE]-(g:Face)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(b:Ad)
-  WHERE NOT coalesce(f.ignored, false) AND NOT coalesce(g.ignored, false)
-  RETURN b
-}
-WITH key, a, collect(DISTINCT b) AS others
-RETURN key.site AS site, key.site_ad_id AS site_ad_id, a.network_id AS network_id,
-       [b IN others WHERE b <> a | {site: b.site, site_ad_id: b.site_ad_id, network_id: b.network_id}] AS neighbours
-"""
+image (identical or near-duplicate) or face. Identifiers judged common (graph/commonness.py) or
+marked ignored by an admin join nothing."""
 
 # $ads: [{site, site_ad_id, network_id}]: each ad's network, all in one statement.
 SET_NETWORKS = """
@@ -33,30 +9,16 @@ MATCH (a:Ad {site: row.site, site_ad_id: row.site_ad_id})
 SET a.network_id = row.network_id
 """
 
-# $merges: [{old: [ids], network_id}]: the ads of the old networks move to the one that stays.
-MERGE_NETWORKS = """
-UNWIND $merges AS merge
-MATCH (a:Ad) WHERE a.network_id IN merge.old
-SET a.network_id = merge.network_id
-"""
-
 COUNT_NETWORKS = "MATCH (a:Ad) RETURN count(a) AS ads, count(DISTINCT a.network_id) AS networks"
 
-CLEAR_NETWORKS = """
-MATCH (a:Ad) WHERE a.network_id IS NOT NULL
-CALL (a) { SET a.network_id = null } IN TRANSACTIONS OF 10000 ROWS
-"""
-
-ALL_ADS = "MATCH (a:Ad) RETURN a.site AS site, a.site_ad_id AS site_ad_id ORDER BY a.first_seen, site, site_ad_id"
-
 # Why two ads are in one network: the shortest chain of shared evidence through ads of that network,
-# ignored identifiers left out. (A hub inside the network may show in the chain: Neo4j 5.26 cannot
+# ignored and common identifiers left out. (A common identifier inside the network may show in the chain: Neo4j 5.26 cannot
 # count a node's ads inside a shortestPath predicate, "Index 1 out of bounds".)
 WHY_LINKED = """
 MATCH (a:Ad {site: $a.site, site_ad_id: $a.site_ad_id}), (b:Ad {site: $b.site, site_ad_id: $b.site_ad_id})
 MATCH p = shortestPath((a)-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE|NEAR_DUPLICATE|HAS_FACE|SAME_FACE*..24]-(b))
 WHERE all(n IN nodes(p)[1..-1] WHERE NOT n:Ad OR n.network_id = a.network_id)
-  AND all(n IN nodes(p) WHERE NOT coalesce(n.ignored, false))
+  AND all(n IN nodes(p) WHERE NOT coalesce(n.ignored, false) AND NOT coalesce(n.common, false))
 RETURN [n IN nodes(p) | {labels: labels(n), key: coalesce(n.e164, n.address, n.handle_id, n.sha256, n.face_id,
         n.site + '/' + n.site_ad_id)}] AS chain
 """
@@ -74,32 +36,9 @@ SET x.ignored = $ignored
 RETURN labels(x)[0] AS label
 """
 
-HUBS = """
-MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad)
-WITH x, count(a) AS ads WHERE ads > $hub
-RETURN labels(x)[0] AS label, coalesce(x.e164, x.address, x.handle_id, x.sha256) AS key, ads,
-       coalesce(x.ignored, false) AS ignored
-ORDER BY ads DESC LIMIT $limit
-"""
-
 ADS_WITH_IMAGES = """
 MATCH (a:Ad)-[:HAS_IMAGE]->(i:Image) WHERE i.sha256 IN $sha256s
 RETURN DISTINCT a.site AS site, a.site_ad_id AS site_ad_id
-"""
-
-# The web app's hubs page: identifiers linked to more than $min_ads ads, and every identifier marked
-# ignored (so an admin can undo it), with how many networks and sites their ads span.
-HUB_SPREAD = """
-CALL () {
-  MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad) RETURN x, a
-  UNION
-  MATCH (x:Face)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(a:Ad) RETURN x, a
-}
-WITH x, count(a) AS ads, count(DISTINCT a.network_id) AS networks, count(DISTINCT a.site) AS sites
-WHERE ads > $min_ads OR coalesce(x.ignored, false)
-RETURN labels(x)[0] AS label, coalesce(x.e164, x.address, x.handle_id, x.sha256, x.face_id) AS key, ads, networks, sites,
-       coalesce(x.ignored, false) AS ignored
-ORDER BY ads DESC, key LIMIT $limit
 """
 
 # SET_IGNORED for one kind of identifier ($label), returning the networks of the ads it is on (and
@@ -112,7 +51,7 @@ CALL () {
   UNION MATCH (x:Image {sha256: $key}) WHERE $label = 'Image' RETURN x
   UNION MATCH (x:Face {face_id: $key}) WHERE $label = 'Face' RETURN x
 }
-SET x.ignored = $ignored
+SET x.ignored = $value
 WITH x
 OPTIONAL CALL (x) {
   MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad) RETURN a
@@ -124,6 +63,29 @@ RETURN labels(x)[0] AS label, [a IN ads WHERE a.network_id IS NOT NULL | a.netwo
        [a IN ads | {site: a.site, site_ad_id: a.site_ad_id}] AS ads
 """
 
+# The same for an admin's word that an identifier is evidence whatever its spread.
+SET_CONFIRMED_OF_KIND = """
+CALL () {
+  MATCH (x:Phone {e164: $key}) WHERE $label = 'Phone' RETURN x
+  UNION MATCH (x:Email {address: $key}) WHERE $label = 'Email' RETURN x
+  UNION MATCH (x:Handle {handle_id: $key}) WHERE $label = 'Handle' RETURN x
+  UNION MATCH (x:Image {sha256: $key}) WHERE $label = 'Image' RETURN x
+  UNION MATCH (x:Face {face_id: $key}) WHERE $label = 'Face' RETURN x
+}
+SET x.confirmed = $value
+WITH x
+OPTIONAL CALL (x) {
+  MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad) RETURN a
+  UNION
+  MATCH (x)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(a:Ad) RETURN a
+}
+WITH x, collect(DISTINCT a) AS ads
+RETURN labels(x)[0] AS label, [a IN ads WHERE a.network_id IS NOT NULL | a.network_id] AS networks,
+       [a IN ads | {site: a.site, site_ad_id: a.site_ad_id}] AS ads
+"""
+
+NETWORK_HAS_ADS = "RETURN EXISTS { MATCH (a:Ad {network_id: $network_id}) } AS has"
+
 # Every ad of these networks (network_id is indexed).
 ADS_OF_NETWORKS = """
 MATCH (a:Ad) WHERE a.network_id IN $networks
@@ -134,4 +96,221 @@ AD_NETWORKS = """
 UNWIND $ads AS key
 MATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})
 RETURN a.site AS site, a.site_ad_id AS site_ad_id, a.network_id AS network_id
+"""
+
+
+# ---- Networks settled over a region (graph/linking.py) ------------------------------------------
+# An identifier that links: not ignored by an admin, and not judged common, unless confirmed.
+# The ads one hop of linking evidence away from each given ad (through a phone, email, handle,
+# image, a near-duplicate of it, or the same face), with the networks of both: the region whose
+# networks a batch may change is those networks' ads.
+REGION_SEEDS = """
+UNWIND $ads AS key
+MATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})
+OPTIONAL CALL (a) {
+  MATCH (a)-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]->(x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(b:Ad)
+  WHERE NOT coalesce(x.ignored, false) AND NOT coalesce(x.common, false)
+  RETURN b
+  UNION
+  MATCH (a)-[:HAS_IMAGE]->(i:Image)-[:NEAR_DUPLICATE]-(j:Image)<-[:HAS_IMAGE]-(b:Ad)
+  WHERE NOT coalesce(i.ignored, false) AND NOT coalesce(j.ignored, false)
+    AND NOT coalesce(i.common, false) AND NOT coalesce(j.common, false)
+  RETURN b
+  UNION
+  MATCH (a)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(f:Face)-[:SAME_FACE]-(g:Face)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(b:Ad)
+  WHERE NOT coalesce(f.ignored, false) AND NOT coalesce(g.ignored, false)
+    AND NOT coalesce(f.common, false) AND NOT coalesce(g.common, false)
+  RETURN b
+}
+WITH a, collect(DISTINCT b) AS others
+RETURN a.site AS site, a.site_ad_id AS site_ad_id, a.network_id AS network_id,
+       [b IN others WHERE b <> a | {site: b.site, site_ad_id: b.site_ad_id, network_id: b.network_id}] AS neighbours
+"""
+
+# Everything linking knows of each ad of a region: its site and network, and each identifier it
+# carries (phones, emails, handles, images, the faces in its images) with an admin's word on it
+# (confirmed), whether it was judged common, and how many ads it is on in all (to tell whether all
+# of them are in view). Ignored identifiers are left out: they link nothing.
+REGION_ADS = """
+UNWIND $ads AS key
+MATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})
+RETURN a.site AS site, a.site_ad_id AS site_ad_id, a.network_id AS network_id,
+  COLLECT { MATCH (a)-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE]->(x) WHERE NOT coalesce(x.ignored, false)
+            RETURN [labels(x)[0], coalesce(x.e164, x.address, x.handle_id), coalesce(x.confirmed, false),
+                    coalesce(x.common, false), COUNT { (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE]-(:Ad) }] } AS strong,
+  COLLECT { MATCH (a)-[:HAS_IMAGE]->(i:Image) WHERE NOT coalesce(i.ignored, false)
+            RETURN [i.sha256, coalesce(i.confirmed, false), coalesce(i.common, false),
+                    COUNT { (i)<-[:HAS_IMAGE]-(:Ad) }] } AS images,
+  COLLECT { MATCH (a)-[:HAS_IMAGE]->(i:Image)-[:HAS_FACE]->(f:Face) WHERE NOT coalesce(f.ignored, false)
+            RETURN [f.face_id, coalesce(f.confirmed, false), coalesce(f.common, false),
+                    COUNT { (f)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(:Ad) }] } AS faces
+"""
+
+# The near-duplicates of these images and the same faces of these faces (pairs, each with the far
+# end's word and verdict): what makes picture families and faces out of single nodes.
+REGION_IMAGE_PAIRS = """
+UNWIND $keys AS key
+MATCH (i:Image {sha256: key})-[:NEAR_DUPLICATE]-(j:Image) WHERE NOT coalesce(j.ignored, false)
+RETURN i.sha256 AS a, j.sha256 AS b, coalesce(j.confirmed, false) AS confirmed, coalesce(j.common, false) AS common
+"""
+
+REGION_FACE_PAIRS = """
+UNWIND $keys AS key
+MATCH (f:Face {face_id: key})-[:SAME_FACE]-(g:Face) WHERE NOT coalesce(g.ignored, false)
+RETURN f.face_id AS a, g.face_id AS b, coalesce(g.confirmed, false) AS confirmed, coalesce(g.common, false) AS common
+"""
+
+SITE_AD_COUNTS = """
+UNWIND $sites AS site
+RETURN site, COUNT { MATCH (a:Ad) WHERE a.site = site } AS ads
+"""
+
+# $rows: [{label, key, reason, ads, groups, coverage, site_share, unit}]: identifiers judged common
+# now (common_since set once). $clear: [{label, key}]: no longer common.
+SET_COMMON = """
+UNWIND $rows AS row
+CALL (row) {
+  MATCH (x:Phone {e164: row.key}) WHERE row.label = 'Phone' RETURN x
+  UNION MATCH (x:Email {address: row.key}) WHERE row.label = 'Email' RETURN x
+  UNION MATCH (x:Handle {handle_id: row.key}) WHERE row.label = 'Handle' RETURN x
+  UNION MATCH (x:Image {sha256: row.key}) WHERE row.label = 'Image' RETURN x
+  UNION MATCH (x:Face {face_id: row.key}) WHERE row.label = 'Face' RETURN x
+}
+SET x.common = true, x.common_since = coalesce(x.common_since, datetime($now)),
+    x.common_reason = row.reason, x.common_ads = row.ads, x.common_groups = row.groups,
+    x.common_coverage = row.coverage, x.common_site_share = row.site_share, x.common_unit = row.unit
+"""
+
+CLEAR_COMMON = """
+UNWIND $rows AS row
+CALL (row) {
+  MATCH (x:Phone {e164: row.key}) WHERE row.label = 'Phone' RETURN x
+  UNION MATCH (x:Email {address: row.key}) WHERE row.label = 'Email' RETURN x
+  UNION MATCH (x:Handle {handle_id: row.key}) WHERE row.label = 'Handle' RETURN x
+  UNION MATCH (x:Image {sha256: row.key}) WHERE row.label = 'Image' RETURN x
+  UNION MATCH (x:Face {face_id: row.key}) WHERE row.label = 'Face' RETURN x
+}
+REMOVE x.common, x.common_since, x.common_reason, x.common_ads, x.common_groups, x.common_coverage,
+       x.common_site_share, x.common_unit
+"""
+
+# $events: [{event_id, kind, network_id, networks, ads, cause, identifiers}]: merges and splits.
+ADD_NETWORK_EVENTS = """
+UNWIND $events AS e
+CREATE (:NetworkEvent {event_id: e.event_id, at: datetime($now), kind: e.kind, network_id: e.network_id,
+                       networks: e.networks, ads: e.ads, cause: e.cause, identifiers: e.identifiers})
+"""
+
+# The merges and splits a network took part in, newest first: those it is named in (it kept its
+# id) and those it is among the others of (it was merged away, or split off).
+NETWORK_EVENTS = """
+CALL () {
+  MATCH (e:NetworkEvent {network_id: $network_id}) RETURN e
+  UNION
+  MATCH (e:NetworkEvent) WHERE $network_id IN e.networks RETURN e
+}
+RETURN e.event_id AS event_id, toString(e.at) AS at, e.kind AS kind, e.network_id AS network_id,
+       e.networks AS networks, e.ads AS ads, e.cause AS cause, e.identifiers AS identifiers
+ORDER BY e.at DESC, e.event_id LIMIT $limit
+"""
+
+# Where the ads a network had went: the latest event that merged it away (it lives on in
+# network_id), for following a watched or exported network.
+MERGED_INTO = """
+MATCH (e:NetworkEvent {kind: 'merge'}) WHERE $network_id IN e.networks
+RETURN e.network_id AS network_id, toString(e.at) AS at ORDER BY e.at DESC LIMIT 1
+"""
+
+
+# Identifiers judged common, ignored or confirmed (each found through its own index), with the
+# figures that made them common and the networks, sites and places their ads span.
+COMMON_IDENTIFIERS = """
+CALL () {
+  MATCH (x:Phone) WHERE x.common = true RETURN x
+  UNION MATCH (x:Phone) WHERE x.ignored = true RETURN x
+  UNION MATCH (x:Phone) WHERE x.confirmed = true RETURN x
+  UNION MATCH (x:Email) WHERE x.common = true RETURN x
+  UNION MATCH (x:Email) WHERE x.ignored = true RETURN x
+  UNION MATCH (x:Email) WHERE x.confirmed = true RETURN x
+  UNION MATCH (x:Handle) WHERE x.common = true RETURN x
+  UNION MATCH (x:Handle) WHERE x.ignored = true RETURN x
+  UNION MATCH (x:Handle) WHERE x.confirmed = true RETURN x
+  UNION MATCH (x:Image) WHERE x.common = true RETURN x
+  UNION MATCH (x:Image) WHERE x.ignored = true RETURN x
+  UNION MATCH (x:Image) WHERE x.confirmed = true RETURN x
+  UNION MATCH (x:Face) WHERE x.common = true RETURN x
+  UNION MATCH (x:Face) WHERE x.ignored = true RETURN x
+  UNION MATCH (x:Face) WHERE x.confirmed = true RETURN x
+}
+WITH x, COLLECT {
+  MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad) RETURN a
+  UNION
+  MATCH (x)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(a:Ad) RETURN a
+} AS ads
+WHERE size(ads) >= $min_ads
+RETURN labels(x)[0] AS label, coalesce(x.e164, x.address, x.handle_id, x.sha256, x.face_id) AS key,
+       size(ads) AS ads, x.common_ads AS judged_ads,
+       size(reduce(seen = [], a IN ads | CASE WHEN a.network_id IN seen THEN seen ELSE seen + a.network_id END)) AS networks,
+       size(reduce(seen = [], a IN ads | CASE WHEN a.site IN seen THEN seen ELSE seen + a.site END)) AS sites,
+       COUNT { MATCH (l:Location)<-[:IN_LOCATION]-(a:Ad) WHERE a IN ads RETURN DISTINCT l } AS places,
+       coalesce(x.common, false) AS common, x.common_reason AS reason, x.common_groups AS groups,
+       x.common_coverage AS coverage, x.common_site_share AS site_share, toString(x.common_since) AS common_since,
+       x.common_unit AS unit, coalesce(x.ignored, false) AS ignored, coalesce(x.confirmed, false) AS confirmed
+ORDER BY ads DESC, key LIMIT $limit
+"""
+
+# Every ad with what linking knows of it (as REGION_ADS), for a rebuild of every network.
+ALL_AD_LINKS = REGION_ADS.replace("UNWIND $ads AS key\nMATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})",
+                                  "MATCH (a:Ad)")
+
+# Every near-duplicate and same-face pair, each way (ignored ends left out), for a rebuild.
+ALL_IMAGE_PAIRS = """
+MATCH (i:Image)-[:NEAR_DUPLICATE]-(j:Image) WHERE NOT coalesce(i.ignored, false) AND NOT coalesce(j.ignored, false)
+RETURN i.sha256 AS a, j.sha256 AS b, coalesce(j.confirmed, false) AS confirmed, coalesce(j.common, false) AS common
+"""
+
+ALL_FACE_PAIRS = """
+MATCH (f:Face)-[:SAME_FACE]-(g:Face) WHERE NOT coalesce(f.ignored, false) AND NOT coalesce(g.ignored, false)
+RETURN f.face_id AS a, g.face_id AS b, coalesce(g.confirmed, false) AS confirmed, coalesce(g.common, false) AS common
+"""
+
+# ---- A rebuild of every network (graph/rebuild.py), by Neo4j's node ids: compact to read ---------
+# Each in one row of long lists: far fewer records for the driver to decode than a row per ad.
+REBUILD_ADS = """
+MATCH (a:Ad)
+RETURN collect(id(a)) AS ids, collect(a.site) AS sites, collect(a.site_ad_id) AS site_ad_ids,
+       collect(a.network_id) AS networks
+"""
+
+REBUILD_LINKS = """
+MATCH (a:Ad)-[r:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]->(x) WHERE NOT coalesce(x.ignored, false)
+RETURN collect(id(a)) AS ads, collect(id(x)) AS nodes, collect(type(r) <> 'HAS_IMAGE') AS strong
+"""
+
+# The faces an ad shows, through its pictures (ignored or not: a face is ignored on its own).
+REBUILD_FACES = """
+MATCH (a:Ad)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(f:Face) WHERE NOT coalesce(f.ignored, false)
+RETURN collect(id(a)) AS ads, collect(id(f)) AS nodes
+"""
+
+REBUILD_PAIRS = """
+MATCH (i)-[:NEAR_DUPLICATE|SAME_FACE]->(j)
+WHERE NOT coalesce(i.ignored, false) AND NOT coalesce(j.ignored, false)
+RETURN collect(id(i)) AS a, collect(id(j)) AS b
+"""
+
+# Identifiers with an admin's word or a verdict on them, each found through its own index.
+REBUILD_MARKED = """
+CALL () {
+  """ + "\n  UNION ".join(f"MATCH (x:{label}) WHERE x.{word} = true RETURN id(x) AS id, '{word}' AS word"
+                       for label in ("Phone", "Email", "Handle", "Image", "Face")
+                       for word in ("common", "ignored", "confirmed")) + """
+}
+RETURN id, word
+"""
+
+DESCRIBE_NODES = """
+UNWIND $ids AS nid
+MATCH (x) WHERE id(x) = nid
+RETURN nid AS id, labels(x)[0] AS label, coalesce(x.e164, x.address, x.handle_id, x.sha256, x.face_id) AS key
 """

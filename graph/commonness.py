@@ -1,0 +1,424 @@
+"""Which shared identifiers are evidence that ads belong together, and which are common: judged by
+what they would join, not by a count of ads.
+
+A picture, phone or address that unrelated advertisers all use (a stock photo, the site's own
+number caught in a footer, a booking agency's line) joins ads that have nothing else in common;
+one that an advertiser uses ties that advertiser's ads together. So each identifier is judged by
+its spread: take it away, and look at the pieces its ads fall into. A piece is a *group* when it
+has an identity of its own: two ads or more, or a phone, email or handle of its own. An
+identifier is **common**, and joins nothing, when
+
+- it would join `min_groups` (3) groups or more and covers at most `max_coverage` (40 %) of their
+  ads: a stock photo on two ads of each of 38 networks. A victim's photos, on the ads of each
+  burner phone a network rotated through, cover their groups and stay evidence (a picture's
+  coverage counts the pictures spread like it: over some of the same groups and no others);
+- or it would join `many_groups` (10) groups or more, however much of them it covers: a footer
+  phone on every ad of a site;
+- or it would join `min_groups` groups or more and is on `max_site_share` (a fifth) or more of one
+  site's ads.
+
+One identifier is a phone, an email, a handle, a *family* of near-duplicate pictures (the same
+photo re-compressed or re-cropped, joined by NEAR_DUPLICATE) or a face (faces joined by
+SAME_FACE). Identifiers that travel together (on the same ads, 80 % either way: a footer's phone
+and email, a stock photo and the face in it) are judged as one; apart, each would hide the other.
+Common identifiers are taken away and the rest judged again, until nothing changes. An admin's
+word wins: ignored identifiers are not passed in at all, confirmed ones always link.
+
+The pieces come from one depth-first search per round (Hopcroft and Tarjan's articulation points,
+with each subtree's ads and strong identifiers summed on the way back), so judging is linear in
+the links, not one search per identifier.
+
+Pure: integers in, lists out. graph/linking.py reads the graph, calls this, and writes the result.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+STRONG_KINDS = frozenset({"phone", "email", "handle"})  # rarely shared innocently: they give a group its identity
+
+# What a unit is before judging: judged afresh, always evidence (an admin confirmed it), or kept
+# common (judged so before, and not all of its ads are in view to judge it again).
+NORMAL, CONFIRMED, KEPT_COMMON = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Rules:
+    min_groups: int = 3
+    max_coverage: float = 0.4
+    many_groups: int = 10
+    max_site_share: float = 0.2
+    max_site_coverage: float = 0.75  # ... if it covers at most this much of the groups it joins,
+    min_site_ads: int = 100  # on a site of at least this many ads (on a small one a share means little)
+    co_travel: float = 0.8
+    max_rounds: int = 8
+
+
+@dataclass(frozen=True)
+class Spread:
+    """What judging found for one identifier: its ads, the groups it would join, the share of
+    those groups' ads it is on, its largest share of one site's ads, and the verdict (reason says
+    which rule made it common; empty when it is evidence)."""
+
+    ads: int
+    groups: int
+    coverage: float
+    site_share: float
+    common: bool
+    reason: str
+
+    def figures(self) -> dict:
+        return {"ads": self.ads, "groups": self.groups, "coverage": round(self.coverage, 3),
+                "site_share": round(self.site_share, 3), "reason": self.reason}
+
+
+def components(n: int, left: Sequence[int], right: Sequence[int]) -> np.ndarray:
+    """Connected components of n nodes joined by the pairs (left[i], right[i]): a label per node."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
+    matrix = coo_matrix((np.ones(len(left), dtype=np.int8), (left, right)), shape=(n, n))
+    return connected_components(matrix, directed=False)[1]
+
+
+def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int], link_unit: Sequence[int],
+          strong: Sequence[bool], state: Sequence[int], rules: Rules = Rules()) -> list[Spread]:
+    """Judge every unit (identifier) 0..len(strong)-1. Ads are 0..len(ad_site)-1, ad_site[a] their
+    site, site_ads[s] how many ads site s has in all (not only those passed in); link_ad[i] and
+    link_unit[i] say that ad is linked to that unit; strong[u] for phones, emails and handles.
+    state[u] is NORMAL, CONFIRMED or KEPT_COMMON. Returns a Spread per unit.
+
+    Two steps. Phones, emails and handles are judged first, among themselves: each is taken away
+    in turn (a booking line shared by four posters leaves four groups). What is left of them cuts
+    the ads into base groups, and each picture family or face is judged by the base groups it
+    spans, not by taking it away: two stock photos on the same networks would each hide the other.
+    A picture's coverage counts the pictures spread like it (over some of the same groups and no
+    others), and the many-groups rule takes only a picture that spreads alone: a victim's photo
+    set, each on some ads of each burner phone, spreads together; a stock photo on every ad of
+    many one-ad posters spreads alone."""
+    n_ads, n_units = len(ad_site), len(strong)
+    ads_of = _ads_of_units(n_units, link_ad, link_unit)
+    parent = _co_travelling(n_ads, ads_of, strong, state, rules)
+    heads = [u for u in range(n_units) if parent[u] == u]
+    head_ads = {u: ads_of[u] for u in heads}
+    for u in range(n_units):
+        if parent[u] != u:
+            head_ads[parent[u]] = sorted(set(head_ads[parent[u]]) | set(ads_of[u]))
+    head_state = {u: state[u] for u in heads}
+    for u in range(n_units):
+        if state[u] == KEPT_COMMON:
+            head_state[parent[u]] = KEPT_COMMON
+    share, big_share = {}, {}
+
+    def site_share(u: int) -> float:
+        if u not in share:
+            share[u] = _site_share(head_ads[u], ad_site, site_ads)
+        return share[u]
+
+    def big_site_share(u: int) -> float:
+        if u not in big_share:
+            big_share[u] = _big_site_share(head_ads[u], ad_site, site_ads, rules.min_site_ads)
+        return big_share[u]
+
+    verdict: dict[int, Spread] = {}
+    common = set()
+    for u in heads:
+        if head_state[u] == KEPT_COMMON:
+            common.add(u)
+            verdict[u] = Spread(len(head_ads[u]), 0, 1.0, site_share(u), True, "kept")
+    strong_heads = [u for u in heads if strong[u]]
+    weak_heads = [u for u in heads if not strong[u]]
+
+    def taken_away(candidates: list[int], graph_units: list[int], rule, measure) -> None:
+        """Judge candidates by taking each away from the graph of the ads and graph_units, again
+        without what was found common, until nothing changes."""
+        for _ in range(rules.max_rounds):
+            active = [u for u in graph_units if u not in common]
+            figures = measure(active)
+            fresh = []
+            for u in candidates:
+                if u in common:
+                    continue
+                groups, coverage = figures[u]
+                if head_state[u] == CONFIRMED:
+                    verdict[u] = Spread(len(head_ads[u]), groups, coverage, site_share(u), False, "confirmed")
+                    continue
+                reason = rule(groups, coverage, u)
+                if reason:
+                    fresh.append(u)
+                    verdict[u] = Spread(len(head_ads[u]), groups, coverage, site_share(u), True, reason)
+                elif u not in verdict:
+                    verdict[u] = Spread(len(head_ads[u]), groups, coverage, site_share(u), False, "")
+            if not fresh:
+                return
+            common.update(fresh)
+
+    def strong_measure(active: list[int]) -> dict[int, tuple[int, float]]:
+        # Each taken away alone, and each taken away with every other at least as widely shared:
+        # a footer's phone and its email (found on some of its ads) would otherwise hide each other.
+        alone, ordered = _spread(n_ads, active, head_ads, strong), _ordered_spread(n_ads, active, head_ads)
+        return {u: max(alone[u], ordered[u]) for u in active}
+
+    taken_away(strong_heads, strong_heads,
+               lambda groups, coverage, u: _rule(groups, coverage, lambda: big_site_share(u), rules), strong_measure)
+
+    # Base groups: the ads as the phones, emails and handles that link still join them.
+    linking_strong = [u for u in strong_heads if u not in common]
+    index = {u: n_ads + i for i, u in enumerate(linking_strong)}
+    base = components(n_ads + len(linking_strong),
+                      [a for u in linking_strong for a in head_ads[u]],
+                      [index[u] for u in linking_strong for _ in head_ads[u]])[:n_ads]
+    base_ads = Counter(base.tolist())
+    base_strong = Counter(base[head_ads[u][0]] for u in linking_strong if head_ads[u])
+    touched = {u: set(base[head_ads[u]].tolist()) if head_ads[u] else set() for u in weak_heads if u not in common}
+    spreading: dict[int, list[int]] = {}  # base group -> pictures and faces spanning it and another
+    for u, groups_of in touched.items():
+        if len(groups_of) >= 2:
+            for g in groups_of:
+                spreading.setdefault(g, []).append(u)
+    weak_rules = dataclasses.replace(rules, many_groups=math.inf)  # many groups: only alone, below
+    for u, groups_of in touched.items():
+        groups = sum(1 for g in groups_of if base_ads[g] >= 2 or base_strong[g])
+        spanned = sum(base_ads[g] for g in groups_of)
+        # Its coverage together with the pictures spread like it (over some of the same groups and no
+        # others): a victim's photos, each on a few of the ads of a network that rotates phones,
+        # cover it together; stock photos each reach networks the others do not.
+        ads, alike = set(head_ads[u]), 0
+        if groups >= rules.min_groups:
+            for v in {v for g in groups_of for v in spreading.get(g, ())}:
+                if v != u and touched[v] <= groups_of:
+                    ads.update(head_ads[v])
+                    alike += 1
+        coverage = len(ads) / spanned if spanned else 1.0
+        if head_state[u] == CONFIRMED:
+            reason = ""
+        elif groups >= rules.many_groups and not alike:
+            # So many groups, with no other picture spread like it: a stock photo on every ad of
+            # many one-ad posters (a victim's photo set spreads together).
+            reason = f"joins {groups} groups"
+        else:
+            reason = _rule(groups, coverage, lambda: big_site_share(u), weak_rules)
+        verdict[u] = Spread(len(head_ads[u]), groups, coverage, site_share(u), bool(reason), reason)
+        if reason:
+            common.add(u)
+    return [verdict[parent[u]] for u in range(n_units)]
+
+
+def networks(n_ads: int, link_ad: Sequence[int], link_unit: Sequence[int], linking: Sequence[bool]) -> np.ndarray:
+    """The network of each ad: ads joined, directly or through any path, by units that link
+    (linking[u]: neither ignored nor common). A label per ad; labels are arbitrary integers."""
+    keep = np.asarray(linking, dtype=bool)[np.asarray(link_unit, dtype=np.int64)] if len(link_unit) else \
+        np.zeros(0, dtype=bool)
+    left = np.asarray(link_ad, dtype=np.int64)[keep]
+    right = np.asarray(link_unit, dtype=np.int64)[keep] + n_ads
+    return components(n_ads + len(linking), left, right)[:n_ads]
+
+
+def _rule(groups: int, coverage: float, site_share, rules: Rules) -> str:
+    """Why a unit with these figures is common (site_share() its largest share of a big site's
+    ads), or "" when it is evidence."""
+    if groups >= rules.many_groups:
+        return f"joins {groups} groups"
+    if groups >= rules.min_groups and coverage <= rules.max_coverage:
+        return f"joins {groups} groups on {coverage:.0%} of their ads"
+    if groups >= rules.min_groups and coverage <= rules.max_site_coverage and \
+            (share := site_share()) >= rules.max_site_share:
+        return f"joins {groups} groups and is on {share:.0%} of a site's ads"
+    return ""
+
+
+def _ads_of_units(n_units: int, link_ad: Sequence[int], link_unit: Sequence[int]) -> list[list[int]]:
+    ads_of: list[set[int]] = [set() for _ in range(n_units)]
+    for a, u in zip(link_ad, link_unit):
+        ads_of[u].add(a)
+    return [sorted(s) for s in ads_of]
+
+
+def _co_travelling(n_ads: int, ads_of: list[list[int]], strong: Sequence[bool], state: Sequence[int],
+                   rules: Rules) -> list[int]:
+    """Union-find parents: units of one class (strong or not) whose ads overlap by `co_travel` of the
+    larger set are one; only units on enough ads to be common, and neither confirmed nor kept common.
+    Found with a prefix filter: a unit on that share of u's ads is on one of any
+    len(u) - ceil(share * len(u)) + 1 of them."""
+    share = rules.co_travel
+    n_units = len(ads_of)
+    parent = list(range(n_units))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    units_of_ad: list[list[int]] = [[] for _ in range(n_ads)]
+    eligible = [len(ads) >= rules.min_groups and state[u] == NORMAL for u, ads in enumerate(ads_of)]
+    for u, ads in enumerate(ads_of):
+        if eligible[u]:
+            for a in ads:
+                units_of_ad[a].append(u)
+    for u, ads in enumerate(ads_of):
+        d = len(ads)
+        if not eligible[u]:
+            continue
+        prefix = ads[:d - math.ceil(share * d) + 1]
+        candidates = {v for a in prefix for v in units_of_ad[a] if v > u and bool(strong[v]) == bool(strong[u])}
+        mine = None
+        for v in candidates:
+            dv = len(ads_of[v])
+            need = math.ceil(share * max(d, dv))
+            if min(d, dv) < need:
+                continue
+            mine = mine or set(ads)
+            if sum(1 for a in ads_of[v] if a in mine) >= need:
+                parent[find(v)] = find(u)
+    return [find(u) for u in range(n_units)]
+
+
+def _site_share(ads: list[int], ad_site: Sequence[int], site_ads: Sequence[int]) -> float:
+    per_site = Counter(ad_site[a] for a in ads)
+    return max((n / max(site_ads[s], 1) for s, n in per_site.items()), default=0.0)
+
+
+def _big_site_share(ads: list[int], ad_site: Sequence[int], site_ads: Sequence[int], min_site_ads: int) -> float:
+    per_site = Counter(ad_site[a] for a in ads)
+    return max((n / site_ads[s] for s, n in per_site.items() if site_ads[s] >= min_site_ads), default=0.0)
+
+
+def _spread(n_ads: int, units: list[int], ads_of: dict[int, list[int]], strong: Sequence[bool]
+            ) -> dict[int, tuple[int, float]]:
+    """(groups, coverage) of each unit among `units`, in the graph of the ads and those units."""
+    index = {u: n_ads + i for i, u in enumerate(units)}
+    n = n_ads + len(units)
+    adjacency: list[list[int]] = [[] for _ in range(n)]
+    for u in units:
+        node = index[u]
+        for a in ads_of[u]:
+            adjacency[node].append(a)
+            adjacency[a].append(node)
+    is_strong = [0] * n_ads + [1 if strong[u] else 0 for u in units]
+    pieces = _pieces(n, n_ads, adjacency, is_strong)
+    result = {}
+    for u in units:
+        groups, group_ads, loose = pieces.get(index[u], (0, 0, 0))
+        spanned = group_ads + loose
+        result[u] = (groups, len(ads_of[u]) / spanned if spanned else 1.0)
+    return result
+
+
+def _ordered_spread(n_ads: int, units: list[int], ads_of: dict[int, list[int]]) -> dict[int, tuple[int, float]]:
+    """(groups, coverage) of each of these (strong) units against the ads as only the units on fewer
+    ads join them: units are added smallest first to a union-find, each judged just before its
+    size is added."""
+    parent = list(range(n_ads))
+    size = [1] * n_ads
+    strongs = [0] * n_ads
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    result = {}
+    by_size = sorted(units, key=lambda u: len(ads_of[u]))
+    start = 0
+    while start < len(by_size):
+        d = len(ads_of[by_size[start]])
+        end = start
+        while end < len(by_size) and len(ads_of[by_size[end]]) == d:
+            end += 1
+        level = by_size[start:end]
+        for u in level:
+            roots = {find(a) for a in ads_of[u]}
+            groups = sum(1 for r in roots if size[r] >= 2 or strongs[r])
+            spanned = sum(size[r] for r in roots)
+            result[u] = (groups, d / spanned if spanned else 1.0)
+        for u in level:
+            ads = ads_of[u]
+            if not ads:
+                continue
+            root = find(ads[0])
+            for a in ads[1:]:
+                other = find(a)
+                if other != root:
+                    if size[other] > size[root]:
+                        root, other = other, root
+                    parent[other] = root
+                    size[root] += size[other]
+                    strongs[root] += strongs[other]
+            strongs[root] += 1
+        start = end
+    return result
+
+
+def _pieces(n: int, n_ads: int, adjacency: list[list[int]], is_strong: list[int]) -> dict[int, tuple[int, int, int]]:
+    """For each unit node (>= n_ads) that is on some ad: (groups, ads in those groups, pieces that
+    are not groups) among the pieces its component falls into without it. Iterative DFS."""
+    disc = [-1] * n
+    low = [0] * n
+    sub_ads = [0] * n
+    sub_strong = [0] * n
+    sep_ads: dict[int, int] = {}
+    sep_strong: dict[int, int] = {}
+    found: dict[int, list[int]] = {}  # unit -> [groups, group ads, loose pieces]
+    clock = 0
+
+    def piece(unit: int, ads: int, strongs: int) -> None:
+        entry = found.setdefault(unit, [0, 0, 0])
+        if ads >= 2 or strongs >= 1:
+            entry[0] += 1
+            entry[1] += ads
+        else:
+            entry[2] += 1
+
+    for root in range(n):
+        if disc[root] != -1 or not adjacency[root]:
+            continue
+        members = []
+        disc[root] = low[root] = clock
+        clock += 1
+        sub_ads[root] = 1 if root < n_ads else 0
+        sub_strong[root] = is_strong[root]
+        members.append(root)
+        stack = [(root, -1, iter(adjacency[root]))]
+        while stack:
+            v, up, edges = stack[-1]
+            advanced = False
+            for w in edges:
+                if disc[w] == -1:
+                    disc[w] = low[w] = clock
+                    clock += 1
+                    sub_ads[w] = 1 if w < n_ads else 0
+                    sub_strong[w] = is_strong[w]
+                    members.append(w)
+                    stack.append((w, v, iter(adjacency[w])))
+                    advanced = True
+                    break
+                if w != up and disc[w] < low[v]:
+                    low[v] = disc[w]
+            if advanced:
+                continue
+            stack.pop()
+            if up == -1:
+                continue
+            if low[v] < low[up]:
+                low[up] = low[v]
+            sub_ads[up] += sub_ads[v]
+            sub_strong[up] += sub_strong[v]
+            if up >= n_ads and low[v] >= disc[up]:  # without `up`, v's subtree is a piece of its own
+                sep_ads[up] = sep_ads.get(up, 0) + sub_ads[v]
+                sep_strong[up] = sep_strong.get(up, 0) + sub_strong[v]
+                piece(up, sub_ads[v], sub_strong[v])
+        total_ads, total_strong = sub_ads[root], sub_strong[root]
+        for v in members:
+            if v >= n_ads and v != root:  # the rest of the component, reached through v's parent
+                piece(v, total_ads - sep_ads.get(v, 0), total_strong - sep_strong.get(v, 0) - is_strong[v])
+    return {u: tuple(entry) for u, entry in found.items()}

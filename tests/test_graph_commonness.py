@@ -1,0 +1,144 @@
+"""Commonness by spread (graph/commonness.py): which shared identifiers link ads, table-driven on
+small sites written out by hand. Pure: no database."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.commonness import CONFIRMED, KEPT_COMMON, NORMAL, Rules, components, judge, networks
+
+
+class Site:
+    """A site written ad by ad: each ad names its identifiers ("p:..." phones, "e:..." emails,
+    "h:..." handles, "i:..." picture families, "f:..." faces)."""
+
+    def __init__(self, *ads: list[str], sites: list[int] | None = None, site_ads: list[int] | None = None):
+        self.ads = ads
+        self.units: list[str] = sorted({u for ad in ads for u in ad})
+        index = {u: i for i, u in enumerate(self.units)}
+        self.link_ad = [a for a, ad in enumerate(ads) for _ in ad]
+        self.link_unit = [index[u] for ad in ads for u in ad]
+        self.ad_site = sites or [0] * len(ads)
+        self.site_ads = site_ads or [len(ads)]
+
+    def judge(self, confirmed=(), kept=(), rules=Rules()):
+        state = [CONFIRMED if u in confirmed else KEPT_COMMON if u in kept else NORMAL for u in self.units]
+        strong = [u[0] in "peh" for u in self.units]
+        spreads = judge(self.ad_site, self.site_ads, self.link_ad, self.link_unit, strong, state, rules)
+        return dict(zip(self.units, spreads, strict=True))
+
+    def common(self, **kwargs) -> set[str]:
+        return {u for u, s in self.judge(**kwargs).items() if s.common}
+
+    def networks(self, **kwargs) -> list[set[int]]:
+        verdict = self.judge(**kwargs)
+        labels = networks(len(self.ads), self.link_ad, self.link_unit, [not verdict[u].common for u in self.units])
+        groups: dict[int, set[int]] = {}
+        for a, label in enumerate(labels):
+            groups.setdefault(int(label), set()).add(a)
+        return sorted(groups.values(), key=min)
+
+
+def network(name: str, ads: int, phones: int = 1, extra=()) -> list[list[str]]:
+    """A network of `ads` ads rotating through `phones` phones in runs, every ad also showing `extra`."""
+    return [[f"p:{name}{a * phones // ads}", *extra] for a in range(ads)]
+
+
+def with_unit(ads: list[list[str]], unit: str, every: int = 1) -> list[list[str]]:
+    return [ad + [unit] if i % every == 0 else ad for i, ad in enumerate(ads)]
+
+
+def stock_photo_site(networks_n: int, ads: int = 6, on: int = 3) -> Site:
+    """networks_n networks of `ads` ads each; a stock photo on every on-th ad of each."""
+    return Site(*[ad for n in range(networks_n) for ad in with_unit(network(f"n{n}-", ads), "i:stock", on)])
+
+
+CASES = [
+    # (what, site, common identifiers, number of networks)
+    ("a stock photo on a third of the ads of five networks", stock_photo_site(5), {"i:stock"}, 5),
+    ("a stock photo on a third of the ads of three networks", stock_photo_site(3), {"i:stock"}, 3),
+    ("a stock photo on two networks is not told from a link", stock_photo_site(2), set(), 1),
+    ("a victim's photos on every ad of the three burner phones a network rotated through",
+     Site(*network("v", 9, phones=3, extra=["i:victim"])), set(), 1),
+    ("the same with the face found in them",
+     Site(*network("v", 9, phones=3, extra=["i:victim", "f:victim"])), set(), 1),
+    ("one phone on ten ads with nothing else", Site(*[["p:1"]] * 10), set(), 1),
+    ("one phone on ten ads, each with its own picture", Site(*[["p:1", f"i:{a}"] for a in range(10)]), set(), 1),
+    ("a footer phone on every ad of twelve two-ad networks",
+     Site(*[ad + ["p:site"] for n in range(12) for ad in network(f"n{n}-", 2)]), {"p:site"}, 12),
+    ("a footer phone and email on every ad: each would hide the other",
+     Site(*[ad + ["p:site", "e:site"] for n in range(12) for ad in network(f"n{n}-", 2)]), {"p:site", "e:site"}, 12),
+    ("a footer phone and email, the email missed on some ads",
+     Site(*[ad + ["p:site"] + (["e:site"] if i % 3 else []) for n in range(12)
+            for i, ad in enumerate(network(f"n{n}-", 2))]), {"p:site", "e:site"}, 12),
+    ("an agency line on one ad of each of four posters",
+     Site(*[ad for n in range(4) for ad in with_unit(network(f"n{n}-", 4), "p:agency", 4)]), {"p:agency"}, 4),
+    ("a stock photo and a footer phone together",
+     Site(*[ad + ["p:site"] for n in range(12) for ad in with_unit(network(f"n{n}-", 3), "i:stock", 3)]),
+     {"p:site", "i:stock"}, 12),
+    ("a stock photo on single-ad posters, each with a phone of their own",
+     Site(*[[f"p:{n}", "i:stock"] for n in range(10)]), {"i:stock"}, 10),
+    ("a picture shared by three posters on a third of their ads",
+     Site(*[ad for n in range(3) for ad in with_unit(network(f"n{n}-", 6), "i:shared", 3)]), {"i:shared"}, 3),
+    ("a picture shared by three posters on half their ads is one operation's",
+     Site(*[ad for n in range(3) for ad in with_unit(network(f"n{n}-", 4), "i:shared", 2)]), set(), 1),
+    ("a network rotating three phones at random over its ads, each showing two of its eight photos",
+     Site(*[[f"p:r{(a * 7) % 3}", f"i:v{a % 8}", f"i:v{(a + 3) % 8}"] for a in range(24)]), set(), 1),
+    ("two stock photos on the same networks, each on other ads",
+     Site(*[ad + ["i:s1"] if i % 6 == 0 else ad + ["i:s2"] if i % 6 == 3 else ad
+            for n in range(5) for i, ad in enumerate(network(f"n{n}-", 6))]), {"i:s1", "i:s2"}, 5),
+    ("a rotating network whose ads share one of two photos, both near most ads",
+     Site(*[[f"p:r{a // 3}", "i:a" if a % 2 else "i:b", "i:c"] for a in range(12)]), set(), 1),
+]
+
+
+@pytest.mark.parametrize("what, site, common, count", CASES, ids=[c[0] for c in CASES])
+def test_commonness_by_spread(what, site, common, count):
+    assert site.common() == common
+    assert len(site.networks()) == count
+
+
+def test_the_figures_say_why():
+    spread = stock_photo_site(5).judge()["i:stock"]
+    assert (spread.ads, spread.groups, spread.common) == (10, 5, True)
+    assert spread.coverage == pytest.approx(10 / 30)
+    assert spread.reason == "joins 5 groups on 33% of their ads"
+    assert spread.figures() == {"ads": 10, "groups": 5, "coverage": 0.333, "site_share": 0.333,
+                                "reason": "joins 5 groups on 33% of their ads"}
+    evidence = stock_photo_site(5).judge()["p:n0-0"]
+    assert (evidence.common, evidence.groups, evidence.reason) == (False, 0, "")
+
+
+def test_an_unusual_share_of_a_site():
+    # Five networks of eight ads and their phone, a picture on five of each one's eight: it covers
+    # too much of them for the coverage rule, but it is on a quarter of a 100-ad site.
+    ads = [ad for n in range(5) for ad in network(f"n{n}-", 8)]
+    ads = [ad + ["i:x"] if i % 8 < 5 else ad for i, ad in enumerate(ads)]
+    assert Site(*ads, site_ads=[100]).judge()["i:x"].reason == "joins 5 groups and is on 25% of a site's ads"
+    # The same ads on a site ten times the size are not an unusual share, nor on a small site.
+    assert Site(*ads, site_ads=[1000]).common() == set()
+    assert Site(*ads).common() == set()
+
+
+def test_an_admins_word_wins():
+    agency = Site(*[ad for n in range(4) for ad in with_unit(network(f"n{n}-", 4), "p:agency", 4)])
+    assert agency.common(confirmed={"p:agency"}) == set()
+    assert len(agency.networks(confirmed={"p:agency"})) == 1
+    # Kept common: judged so before, with ads out of view; it stays common whatever is in view.
+    assert Site(["p:1", "i:x"], ["p:1", "i:x"]).common(kept={"i:x"}) == {"i:x"}
+
+
+def test_units_in_other_sites_count_against_their_own_site():
+    # Site 0 has 4 ads here of 100; site 1 has all 4 of its ads here; x is on 2 of site 1's.
+    site = Site(["p:a", "i:x"], ["p:a"], ["p:b", "i:x"], ["p:b"], ["p:c", "i:x"], ["p:c"],
+                sites=[0, 0, 1, 1, 1, 1], site_ads=[100, 4])
+    assert site.judge()["i:x"].site_share == pytest.approx(0.5)
+
+
+def test_rules_can_be_tightened():
+    assert stock_photo_site(2).common(rules=Rules(min_groups=2)) == {"i:stock"}
+
+
+def test_components():
+    assert list(components(5, [0, 3], [1, 4])) == [0, 0, 1, 2, 2]
+    assert list(components(0, [], [])) == []
