@@ -41,38 +41,21 @@ MATCH (a:Ad)-[:HAS_IMAGE]->(i:Image) WHERE i.sha256 IN $sha256s
 RETURN DISTINCT a.site AS site, a.site_ad_id AS site_ad_id
 """
 
-# SET_IGNORED for one kind of identifier ($label), returning the networks of the ads it is on (and
-# those ads, some of which may have no network yet): the networks marking it may split or join.
-SET_IGNORED_OF_KIND = """
-CALL () {
+# One identifier of one kind ($label) by its key ($key): one indexed lookup per label (an OR across
+# labels would scan every node). A fragment; IDENTIFIER_OF_ROW reads them from `row` instead.
+_IDENTIFIER = """CALL () {
   MATCH (x:Phone {e164: $key}) WHERE $label = 'Phone' RETURN x
   UNION MATCH (x:Email {address: $key}) WHERE $label = 'Email' RETURN x
   UNION MATCH (x:Handle {handle_id: $key}) WHERE $label = 'Handle' RETURN x
   UNION MATCH (x:Image {sha256: $key}) WHERE $label = 'Image' RETURN x
   UNION MATCH (x:Face {face_id: $key}) WHERE $label = 'Face' RETURN x
-}
-SET x.ignored = $value
-WITH x
-OPTIONAL CALL (x) {
-  MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad) RETURN a
-  UNION
-  MATCH (x)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(a:Ad) RETURN a
-}
-WITH x, collect(DISTINCT a) AS ads
-RETURN labels(x)[0] AS label, [a IN ads WHERE a.network_id IS NOT NULL | a.network_id] AS networks,
-       [a IN ads | {site: a.site, site_ad_id: a.site_ad_id}] AS ads
-"""
+}"""
+_IDENTIFIER_OF_ROW = _IDENTIFIER.replace("CALL ()", "CALL (row)").replace("$key", "row.key").replace("$label", "row.label")
 
-# The same for an admin's word that an identifier is evidence whatever its spread.
-SET_CONFIRMED_OF_KIND = """
-CALL () {
-  MATCH (x:Phone {e164: $key}) WHERE $label = 'Phone' RETURN x
-  UNION MATCH (x:Email {address: $key}) WHERE $label = 'Email' RETURN x
-  UNION MATCH (x:Handle {handle_id: $key}) WHERE $label = 'Handle' RETURN x
-  UNION MATCH (x:Image {sha256: $key}) WHERE $label = 'Image' RETURN x
-  UNION MATCH (x:Face {face_id: $key}) WHERE $label = 'Face' RETURN x
-}
-SET x.confirmed = $value
+# An admin's word (ignored, or confirmed) on one identifier, returning the networks of the ads it is
+# on (and those ads, some of which may have no network yet): the networks marking it may split or join.
+_MARK_OF_KIND = _IDENTIFIER + """
+SET x.%s = $value
 WITH x
 OPTIONAL CALL (x) {
   MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad) RETURN a
@@ -83,6 +66,8 @@ WITH x, collect(DISTINCT a) AS ads
 RETURN labels(x)[0] AS label, [a IN ads WHERE a.network_id IS NOT NULL | a.network_id] AS networks,
        [a IN ads | {site: a.site, site_ad_id: a.site_ad_id}] AS ads
 """
+SET_IGNORED_OF_KIND = _MARK_OF_KIND % "ignored"
+SET_CONFIRMED_OF_KIND = _MARK_OF_KIND % "confirmed"
 
 NETWORK_HAS_ADS = "RETURN EXISTS { MATCH (a:Ad {network_id: $network_id}) } AS has"
 
@@ -169,13 +154,7 @@ RETURN site, COUNT { MATCH (a:Ad) WHERE a.site = site } AS ads
 # now (common_since set once). $clear: [{label, key}]: no longer common.
 SET_COMMON = """
 UNWIND $rows AS row
-CALL (row) {
-  MATCH (x:Phone {e164: row.key}) WHERE row.label = 'Phone' RETURN x
-  UNION MATCH (x:Email {address: row.key}) WHERE row.label = 'Email' RETURN x
-  UNION MATCH (x:Handle {handle_id: row.key}) WHERE row.label = 'Handle' RETURN x
-  UNION MATCH (x:Image {sha256: row.key}) WHERE row.label = 'Image' RETURN x
-  UNION MATCH (x:Face {face_id: row.key}) WHERE row.label = 'Face' RETURN x
-}
+""" + _IDENTIFIER_OF_ROW + """
 SET x.common = true, x.common_since = coalesce(x.common_since, datetime($now)),
     x.common_reason = row.reason, x.common_ads = row.ads, x.common_groups = row.groups,
     x.common_coverage = row.coverage, x.common_site_share = row.site_share, x.common_unit = row.unit
@@ -183,13 +162,7 @@ SET x.common = true, x.common_since = coalesce(x.common_since, datetime($now)),
 
 CLEAR_COMMON = """
 UNWIND $rows AS row
-CALL (row) {
-  MATCH (x:Phone {e164: row.key}) WHERE row.label = 'Phone' RETURN x
-  UNION MATCH (x:Email {address: row.key}) WHERE row.label = 'Email' RETURN x
-  UNION MATCH (x:Handle {handle_id: row.key}) WHERE row.label = 'Handle' RETURN x
-  UNION MATCH (x:Image {sha256: row.key}) WHERE row.label = 'Image' RETURN x
-  UNION MATCH (x:Face {face_id: row.key}) WHERE row.label = 'Face' RETURN x
-}
+""" + _IDENTIFIER_OF_ROW + """
 REMOVE x.common, x.common_since, x.common_reason, x.common_ads, x.common_groups, x.common_coverage,
        x.common_site_share, x.common_unit
 """
