@@ -123,6 +123,11 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
             share[u] = _site_share(head_ads[u], ad_site, site_ads)
         return share[u]
 
+    def shown_share(u: int, groups: int) -> float:
+        # Only what could matter is worked out: a unit joining fewer groups than the rules ask for
+        # shows 0 (most units: it saves a count per unit).
+        return site_share(u) if groups >= rules.min_groups else 0.0
+
     def big_site_share(u: int) -> float:
         if u not in big_share:
             big_share[u] = _big_site_share(head_ads[u], ad_site, site_ads, rules.min_site_ads)
@@ -156,7 +161,7 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
                     fresh.append(u)
                     verdict[u] = Spread(len(head_ads[u]), groups, coverage, site_share(u), True, reason)
                 elif u not in verdict:
-                    verdict[u] = Spread(len(head_ads[u]), groups, coverage, site_share(u), False, "")
+                    verdict[u] = Spread(len(head_ads[u]), groups, coverage, shown_share(u, groups), False, "")
             if not fresh:
                 return
             common.update(fresh)
@@ -206,7 +211,8 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
             reason = f"joins {groups} groups"
         else:
             reason = _rule(groups, coverage, lambda: big_site_share(u), weak_rules)
-        verdict[u] = Spread(len(head_ads[u]), groups, coverage, site_share(u), bool(reason), reason)
+        verdict[u] = Spread(len(head_ads[u]), groups, coverage,
+                            site_share(u) if reason else shown_share(u, groups), bool(reason), reason)
         if reason:
             common.add(u)
     return [verdict[parent[u]] for u in range(n_units)]
@@ -236,10 +242,14 @@ def _rule(groups: int, coverage: float, site_share, rules: Rules) -> str:
 
 
 def _ads_of_units(n_units: int, link_ad: Sequence[int], link_unit: Sequence[int]) -> list[list[int]]:
-    ads_of: list[set[int]] = [set() for _ in range(n_units)]
-    for a, u in zip(link_ad, link_unit):
-        ads_of[u].add(a)
-    return [sorted(s) for s in ads_of]
+    """Each unit's ads, sorted and distinct."""
+    if not len(link_ad):
+        return [[] for _ in range(n_units)]
+    pairs = np.sort(np.asarray(link_unit, dtype=np.int64) * (max(link_ad) + 1) + np.asarray(link_ad, dtype=np.int64))
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
+    ads = (pairs % (max(link_ad) + 1)).tolist()
+    ends = np.cumsum(np.bincount(pairs // (max(link_ad) + 1), minlength=n_units)).tolist()
+    return [ads[start:end] for start, end in zip([0] + ends[:-1], ends)]
 
 
 def _co_travelling(n_ads: int, ads_of: list[list[int]], strong: Sequence[bool], state: Sequence[int],
@@ -294,20 +304,33 @@ def _big_site_share(ads: list[int], ad_site: Sequence[int], site_ads: Sequence[i
 
 def _spread(n_ads: int, units: list[int], ads_of: dict[int, list[int]], strong: Sequence[bool]
             ) -> dict[int, tuple[int, float]]:
-    """(groups, coverage) of each unit among `units`, in the graph of the ads and those units."""
+    """(groups, coverage) of each unit among `units`, in the graph of the ads and those units.
+
+    An ad on one of these units only is a piece of its own without it (one ad, no identifier of its
+    own: not a group): it is counted as such and left out of the search, which is then run over
+    far fewer ads (most ads carry one phone)."""
     index = {u: n_ads + i for i, u in enumerate(units)}
     n = n_ads + len(units)
+    degree = [0] * n_ads
+    for u in units:
+        for a in ads_of[u]:
+            degree[a] += 1
+    weight = [1] * n_ads + [0] * len(units)  # ads each node stands for
     adjacency: list[list[int]] = [[] for _ in range(n)]
     for u in units:
         node = index[u]
         for a in ads_of[u]:
-            adjacency[node].append(a)
-            adjacency[a].append(node)
+            if degree[a] == 1:
+                weight[node] += 1  # a pendant ad, folded into its unit
+            else:
+                adjacency[node].append(a)
+                adjacency[a].append(node)
     is_strong = [0] * n_ads + [1 if strong[u] else 0 for u in units]
-    pieces = _pieces(n, n_ads, adjacency, is_strong)
+    pieces = _pieces(n, n_ads, adjacency, is_strong, weight)
     result = {}
     for u in units:
         groups, group_ads, loose = pieces.get(index[u], (0, 0, 0))
+        loose += weight[index[u]]
         spanned = group_ads + loose
         result[u] = (groups, len(ads_of[u]) / spanned if spanned else 1.0)
     return result
@@ -359,9 +382,11 @@ def _ordered_spread(n_ads: int, units: list[int], ads_of: dict[int, list[int]]) 
     return result
 
 
-def _pieces(n: int, n_ads: int, adjacency: list[list[int]], is_strong: list[int]) -> dict[int, tuple[int, int, int]]:
+def _pieces(n: int, n_ads: int, adjacency: list[list[int]], is_strong: list[int],
+            weight: list[int]) -> dict[int, tuple[int, int, int]]:
     """For each unit node (>= n_ads) that is on some ad: (groups, ads in those groups, pieces that
-    are not groups) among the pieces its component falls into without it. Iterative DFS."""
+    are not groups) among the pieces its component falls into without it, besides the ads folded
+    into it (weight: the ads each node stands for, pieces of their own). Iterative DFS."""
     disc = [-1] * n
     low = [0] * n
     sub_ads = [0] * n
@@ -385,7 +410,7 @@ def _pieces(n: int, n_ads: int, adjacency: list[list[int]], is_strong: list[int]
         members = []
         disc[root] = low[root] = clock
         clock += 1
-        sub_ads[root] = 1 if root < n_ads else 0
+        sub_ads[root] = weight[root]
         sub_strong[root] = is_strong[root]
         members.append(root)
         stack = [(root, -1, iter(adjacency[root]))]
@@ -396,7 +421,7 @@ def _pieces(n: int, n_ads: int, adjacency: list[list[int]], is_strong: list[int]
                 if disc[w] == -1:
                     disc[w] = low[w] = clock
                     clock += 1
-                    sub_ads[w] = 1 if w < n_ads else 0
+                    sub_ads[w] = weight[w]
                     sub_strong[w] = is_strong[w]
                     members.append(w)
                     stack.append((w, v, iter(adjacency[w])))
@@ -420,5 +445,6 @@ def _pieces(n: int, n_ads: int, adjacency: list[list[int]], is_strong: list[int]
         total_ads, total_strong = sub_ads[root], sub_strong[root]
         for v in members:
             if v >= n_ads and v != root:  # the rest of the component, reached through v's parent
-                piece(v, total_ads - sep_ads.get(v, 0), total_strong - sep_strong.get(v, 0) - is_strong[v])
+                piece(v, total_ads - sep_ads.get(v, 0) - weight[v],
+                      total_strong - sep_strong.get(v, 0) - is_strong[v])
     return {u: tuple(entry) for u, entry in found.items()}

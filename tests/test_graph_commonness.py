@@ -142,3 +142,31 @@ def test_rules_can_be_tightened():
 def test_components():
     assert list(components(5, [0, 3], [1, 4])) == [0, 0, 1, 2, 2]
     assert list(components(0, [], [])) == []
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_pieces_agree_with_taking_each_identifier_away_by_brute_force(seed):
+    """The one-search figures (graph.commonness._spread) against networkx, one identifier at a time,
+    on random small sites."""
+    import random
+
+    import networkx as nx
+
+    from graph.commonness import _spread
+
+    rng = random.Random(seed)
+    n_ads, n_units = rng.randint(2, 25), rng.randint(1, 15)
+    ads_of = {u: sorted(rng.sample(range(n_ads), rng.randint(1, min(6, n_ads)))) for u in range(n_units)}
+    strong = [rng.random() < 0.5 for _ in range(n_units)]
+    found = _spread(n_ads, list(range(n_units)), ads_of, strong)
+    graph = nx.Graph()
+    graph.add_nodes_from(("ad", a) for a in range(n_ads))
+    graph.add_edges_from((("ad", a), ("unit", u)) for u, ads in ads_of.items() for a in ads)
+    for u, ads in ads_of.items():
+        without = graph.copy()
+        without.remove_node(("unit", u))
+        pieces = [p for p in nx.connected_components(without) if any(("ad", a) in p for a in ads)]
+        groups = [p for p in pieces if sum(1 for k, _ in p if k == "ad") >= 2
+                  or any(k == "unit" and strong[x] for k, x in p)]
+        spanned = sum(sum(1 for k, _ in p if k == "ad") for p in groups) + (len(pieces) - len(groups))
+        assert found[u] == (len(groups), pytest.approx(len(ads) / spanned if spanned else 1.0)), (u, ads_of)
