@@ -98,6 +98,8 @@ bench: install launcher
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/viz.py
 	$(BIN)/python bench/export.py
+	$(BIN)/python bench/networks.py
+	$(BIN)/python bench/rebuild.py --ads 1000000
 
 db-stop:
 	$(BIN)/adgraph db stop

@@ -7,7 +7,8 @@ process twice: first from nothing (every ad gets its network, every identifier i
 again on the result (nothing moves: the cost of reading and deciding). Wall time and the child's
 peak RSS (wait4) for each; the last line printed is one JSON object.
 
-    .venv/bin/python bench/rebuild.py --ads 1000000
+    .venv/bin/python bench/rebuild.py --ads 1000000 [--keep]
+    .venv/bin/python bench/rebuild.py --reuse DIR    # a store kept by --keep: no writing, rebuild again
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import throwaway  # noqa: E402
+from graph import localdb  # noqa: E402
+from graph.config import load_settings  # noqa: E402
 from graph.driver import open_driver  # noqa: E402
 from graph.ingest import ingest_lines  # noqa: E402
 from graph.model import apply_schema  # noqa: E402
@@ -52,9 +55,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--keep", action="store_true", help="keep the store (its folder is printed)")
+    parser.add_argument("--reuse", type=Path, help="the folder of a store kept by --keep")
     args = parser.parse_args()
 
-    tmp, env, settings = throwaway.start("adgraph-rebuild-")
+    if args.reuse:
+        tmp = args.reuse
+        env = {**os.environ, **json.loads((tmp / "env.json").read_text())}
+        settings = localdb.start(load_settings(env), echo=lambda msg: print(msg, file=sys.stderr))
+    else:
+        tmp, env, settings = throwaway.start("adgraph-rebuild-")
+        (tmp / "env.json").write_text(json.dumps({k: env[k] for k in (
+            "ADGRAPH_CONFIG", "ADGRAPH_DATA_DIR", "ADGRAPH_DB_PORT", "NEO4J_PASSWORD")}))
     try:
         with open_driver(settings) as driver:
             apply_schema(driver)
@@ -73,7 +84,7 @@ def main() -> None:
         print(f"again: {again[0]:.1f} s, {again[1]:.0f} MB: {again[2]}", file=sys.stderr)
     finally:
         throwaway.stop(settings)
-        if args.keep:
+        if args.keep or args.reuse:
             print(f"kept {tmp}", file=sys.stderr)
         else:
             subprocess.run(["rm", "-rf", str(tmp)], check=False)

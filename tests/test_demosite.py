@@ -22,6 +22,7 @@ import time
 import urllib.error
 import urllib.request
 import zlib
+from collections import Counter
 from datetime import timedelta
 from email.utils import format_datetime
 
@@ -33,6 +34,7 @@ from PIL import ExifTags, Image, UnidentifiedImageError
 from crawler.demosite import create_app, generate, serve_in_thread
 from crawler.demosite import images
 from crawler.demosite.corpus import CITIES, CYCLE_LENGTH, LAST_EVENT_CYCLE, REFERENCE
+from crawler.demosite.hard import STOCKS
 from crawler.demosite.text import PHONE_STYLES, write_phone
 
 ADS, SEED = 300, 7
@@ -520,3 +522,187 @@ def test_one_face_appears_in_networks_with_different_phones(site, corpus):
     assert status == 200 and headers["Content-Type"] == "image/jpeg"
     with Image.open(io.BytesIO(data)) as image:
         assert image.format == "JPEG" and min(image.size) >= 256
+
+
+# --- the hard profile (crawler/demosite/hard.py): cases that break network formation ---
+
+HARD_ADS, HARD_SEED = 1000, 2
+
+
+@pytest.fixture(scope="module")
+def hard():
+    return generate(HARD_ADS, HARD_SEED, profile="hard")
+
+
+@pytest.fixture(scope="module")
+def hard_truth(hard):
+    return hard.truth()
+
+
+def _networks_of(truth, key) -> dict[str, set]:
+    """{identifier: the true networks of the ads that carry it}, for key "phones", "emails", "handles" or "images"."""
+    out: dict[str, set] = {}
+    for ad in truth["ads"].values():
+        for value in ad[key]:
+            out.setdefault(value, set()).add(ad["network"])
+    return out
+
+
+def test_hard_profile_is_opt_in_and_deterministic(corpus, hard):
+    assert generate(ADS, SEED, profile="default") == corpus
+    assert "profile" not in corpus.truth() and corpus.footer() is None
+    assert generate(HARD_ADS, HARD_SEED, profile="hard") == hard
+    assert generate(HARD_ADS, HARD_SEED + 1, profile="hard").truth() != hard.truth()
+    with pytest.raises(ValueError, match="profile"):
+        generate(10, 1, profile="nope")
+
+
+@pytest.mark.parametrize("ads", [1, 2, 7, 30, 300])
+def test_hard_profile_of_any_size(ads):
+    c = generate(ads, 5, profile="hard")
+    assert len(c.ads) == ads and {ad.network for ad in c.ads} == {n.id for n in c.networks}
+
+
+def test_hard_truth_is_consistent(hard, hard_truth):
+    assert hard_truth["profile"] == "hard" and len(hard_truth["ads"]) == HARD_ADS
+    kinds = {n: row["kind"] for n, row in hard_truth["networks"].items()}
+    assert set(kinds.values()) == {"singleton", "plain", "agency", "rotating", "email"}
+    sizes = Counter(ad["network"] for ad in hard_truth["ads"].values())
+    assert all((sizes[int(n)] == 1) == (kind == "singleton") for n, kind in kinds.items())
+    # Only the hard cases are shared by unrelated networks: the site's and the agencies' phones, stock photos.
+    hard_cases = hard_truth["hard"]
+    shared_phones = {p for p, nets in _networks_of(hard_truth, "phones").items() if len(nets) > 1}
+    assert shared_phones == {hard_cases["site_phone"]} | {a["phone"] for a in hard_cases["agencies"]}
+    assert all(len(nets) == 1 for key in ("emails", "handles") for nets in _networks_of(hard_truth, key).values())
+    pictures: dict = {}
+    for ad in hard_truth["ads"].values():
+        for name in ad["images"]:
+            image = hard_truth["images"][name]
+            key = ("stock", image["stock"]) if "stock" in image else ("picture", image["picture"])
+            pictures.setdefault(key, set()).add(ad["network"])
+    assert {key for key, nets in pictures.items() if len(nets) > 1 and key[1] is not None} <= \
+        {("stock", s["stock"]) for s in hard_cases["stocks"]}
+
+
+def test_hard_stock_photos_span_many_networks(hard, hard_truth):
+    stocks = hard_truth["hard"]["stocks"]
+    assert max(s["networks"] for s in stocks) >= 15 and sum(s["networks"] >= 5 for s in stocks) >= 3
+    share = sum(1 for ad in hard_truth["ads"].values() if ad["stock"]) / HARD_ADS
+    assert 0.05 <= share <= 0.15
+    portrait = stocks[0]
+    assert portrait["face"] and portrait["networks"] >= 5
+    assert all(hard.images[name].spec.portrait for name in portrait["images"])
+    uses = Counter(name for ad in hard.ads for name in ad.images if name in hard.stock)
+    assert max(uses.values()) >= 3  # the same file (same URL) on several ads
+    photos = [hard.images[name] for name in hard.stock]
+    assert {p.kind for p in photos} == {"stock", "stock-variant"}
+    # Same bytes under several names, and near-duplicates with other bytes but a pHash within 8 bits.
+    generated = {p.spec for p in photos if p.kind == "stock" and not p.spec.portrait}
+    assert len(generated) == STOCKS - 1
+    assert max(Counter(p.spec for p in photos if p.kind == "stock").values()) >= 2  # same bytes, new name
+    for spec in generated:
+        same = [p for p in photos if p.spec == spec]
+        variants = [p for p in photos if p.kind == "stock-variant" and p.spec.picture == spec.picture][:5]
+        original = images.render(spec)
+        assert all(images.render(p.spec) == original for p in same)
+        assert all(images.render(p.spec) != original and _phash(images.render(p.spec)) - _phash(original) <= 8
+                   for p in variants)
+    assert any(p.spec.mirror for p in photos)  # only the face links a mirrored portrait
+
+
+def test_hard_site_phone_is_in_every_footer_and_some_bodies(hard, hard_truth):
+    from crawler.extract import extract
+
+    site_phone = hard_truth["hard"]["site_phone"]
+    booked = set(hard_truth["hard"]["booked_ads"])
+    assert 0.04 <= len(booked) / HARD_ADS <= 0.12
+    client = create_app(hard).test_client()
+    digits = site_phone[-10:]
+    footer_text = f"({digits[:3]}) {digits[3:6]}-{digits[6:]}"
+    for ad in hard.live(0)[:30]:
+        page = Selector(text=client.get(f"/ad/{ad.id}").data.decode())
+        assert footer_text in page.css("footer.site::text").get()
+        assert not page.css("article.ad footer") and not page.css("footer.site article")  # not where ads are read
+        found = {p["e164"] for p in extract(*_title_body(hard, ad))["phones"]}
+        assert (site_phone in found) == (ad.id in booked)
+    assert footer_text in client.get("/ads").data.decode()
+
+
+def _title_body(corpus, ad):
+    text = corpus.text(ad, 0)
+    return text.title, "\n".join(filter(None, (text.phone, text.body)))
+
+
+def test_hard_agency_phones_are_shared_by_a_few_posters_on_a_minority_of_their_ads(hard_truth):
+    agencies = hard_truth["hard"]["agencies"]
+    assert agencies and all(3 <= len(a["networks"]) <= 6 for a in agencies)
+    for agency in agencies:
+        ads = [ad for ad in hard_truth["ads"].values() if ad["network"] in agency["networks"]]
+        with_it = [ad for ad in ads if agency["phone"] in ad["phones"]]
+        assert {ad["network"] for ad in with_it} == set(agency["networks"])  # on every poster's ads
+        for network in agency["networks"]:
+            mine = [ad for ad in ads if ad["network"] == network]
+            assert len(mine) < 3 or sum(ad in with_it for ad in mine) < len(mine) / 2
+        assert all(hard_truth["networks"][str(n)]["agency_phone"] == agency["phone"] for n in agency["networks"])
+
+
+def test_hard_rotating_networks_hold_by_their_photos_only(hard):
+    rotating = [n for n in hard.networks if hard.kinds[n.id] == "rotating"]
+    assert rotating
+    for net in rotating:
+        ads = [ad for ad in hard.ads if ad.network == net.id]  # in posting order
+        phones = [ad.phones for ad in ads]
+        assert all(len(p) == 1 for p in phones) and 2 <= len(net.phones) <= 5 and 3 <= len(net.pictures) <= 6
+        runs = [len(list(group)) for _, group in itertools.groupby(p[0] for p in phones)]
+        assert len(runs) == len(set(p[0] for p in phones)) == len(net.phones)  # each phone on one run
+        assert min(runs) >= 2 and not any(ad.emails or ad.handles for ad in ads)
+        shown = [{hard.images[name].spec.picture for name in ad.images if name not in hard.stock
+                  and not hard.images[name].spec.bad} for ad in ads]
+        assert all(2 <= len(s) <= 4 for s in shown)
+        assert all(before & after for before, after in zip(shown, shown[1:]))  # the thread is never broken
+    kinds = Counter(hard.images[name].kind for net in rotating for ad in hard.ads if ad.network == net.id
+                    for name in ad.images)
+    assert kinds["variant"] > kinds["original"] + kinds["copy"]
+
+
+def test_hard_email_networks_share_one_email_on_every_run(hard):
+    email = [n for n in hard.networks if hard.kinds[n.id] == "email"]
+    assert email
+    for net in email:
+        ads = [ad for ad in hard.ads if ad.network == net.id]
+        for _, run in itertools.groupby(ads, key=lambda ad: ad.phones):
+            assert any(ad.emails == (net.email,) for ad in run)
+        assert {ad.emails for ad in ads} <= {(net.email,), ()}
+        pictures = [hard.images[name].spec.picture for ad in ads for name in ad.images
+                    if name not in hard.stock and not hard.images[name].spec.bad]
+        assert len(pictures) == len(set(pictures))  # a new picture on every ad: the email is the thread
+
+
+def test_hard_wording_is_shared_by_unrelated_networks(hard):
+    notice = hard.truth()["hard"]["notice"]
+    assert all(hard.text(ad, 0).body.endswith(notice) for ad in hard.ads[:200])
+    styles = Counter(n.style for n in hard.networks)
+    assert len(styles) <= 12 and max(styles.values()) >= 10
+
+
+def test_hard_singletons_and_numbers_are_fictional(hard, hard_truth):
+    singletons = [n for n in hard.networks if hard.kinds[n.id] == "singleton"]
+    assert 0.1 <= len(singletons) / HARD_ADS <= 0.2
+    phones = [p for ad in hard_truth["ads"].values() for p in ad["phones"]]
+    assert all(FICTIONAL.match(p) for p in phones) and FICTIONAL.match(hard_truth["hard"]["site_phone"])
+    area_codes = {code for city in CITIES for code in city.area_codes}
+    assert {p[2:5] for p in phones} <= area_codes
+    emails = [e for ad in hard_truth["ads"].values() for e in ad["emails"]]
+    assert all(re.fullmatch(r"[a-z0-9]+@example\.(com|org|net)", e) for e in emails)
+
+
+def test_cli_serves_the_hard_profile():
+    proc = _start_cli("--port", "0", "--ads", "40", "--profile", "hard")
+    try:
+        base_url = re.search(r"http://127\.0\.0\.1:\d+", proc.stdout.readline()).group(0)
+        status, _, body = fetch(f"{base_url}/ads")
+        assert status == 200 and b'<footer class="site">' in body
+        assert json.loads(fetch(f"{base_url}/_admin/truth.json")[2])["profile"] == "hard"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=10)

@@ -6,7 +6,8 @@ The HTML is a contract with the crawler's site file (crawler/sites/demo.yaml):
                       <span class="city">{city}</span></li>...</ul>, and <a class="next" rel="next">
                       when there is a next page; 20 live ads per page, newest posted first
     GET /ad/{id}      <article class="ad" data-ad-id> with h1.title, time.posted[datetime],
-                      span.location, span.phone (on about half), div.body, div.photos img
+                      span.location, span.phone (on about half), div.body, div.photos img;
+                      outside the article, footer.site on sites that have one (the hard profile)
     GET /img/{name}   the picture
 
 An ad page sends a strong ETag and Last-Modified (the latest edit) and answers
@@ -99,6 +100,7 @@ class DemoSite:
             body = render_template(
                 "ad.html", ad=ad, text=text, paragraphs=[p.split("\n") for p in text.body.split("\n\n")],
                 posted_iso=ad.posted_at.strftime("%Y-%m-%dT%H:%M:%SZ"), posted_human=_human(ad.posted_at),
+                footer=self.corpus.footer(),
             ).encode()
             page = self._pages[key] = Page(body, hashlib.sha256(body).hexdigest()[:32])
         return page
@@ -114,8 +116,8 @@ class DemoSite:
                 return None
             rows = [(ad, self.corpus.text(ad, ad.version(cycle)).title) for ad in live[start:start + PAGE_SIZE]]
             has_next = start + PAGE_SIZE < len(live)
-            page = render_template("ads.html", rows=rows, page=number,
-                                   next_page=number + 1 if has_next else None).encode()
+            page = render_template("ads.html", rows=rows, page=number, next_page=number + 1 if has_next else None,
+                                   footer=self.corpus.footer()).encode()
             self._listings[key] = page
         return page
 

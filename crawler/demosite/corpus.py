@@ -212,6 +212,10 @@ class Corpus:
         """The ad's title, phone field and body as of its `version`-th edit."""
         return write_text(ad, self.networks[ad.network], version)
 
+    def footer(self) -> str | None:
+        """A line in the footer of every page, or None (the default site has no footer)."""
+        return None
+
     def truth(self) -> dict:
         """The hidden ground truth, as plain JSON-ready data."""
         return {
@@ -235,18 +239,38 @@ class Corpus:
         }
 
 
-def generate(ads: int, seed: int = 7) -> Corpus:
-    """A corpus of `ads` fictional ads, the same for the same (ads, seed)."""
+PROFILES = ("default", "hard")
+
+
+def generate(ads: int, seed: int = 7, profile: str = "default") -> Corpus:
+    """A corpus of `ads` fictional ads, the same for the same (ads, seed, profile).
+
+    profile "default" is the demo site as described above; "hard" is the site of hard cases
+    for network formation (stock photos, a site phone, agency phones, rotating burner phones;
+    crawler/demosite/hard.py)."""
     if ads < 1:
         raise ValueError(f"ads must be at least 1, not {ads}")
+    if profile == "hard":
+        from crawler.demosite.hard import generate_hard
+
+        return generate_hard(ads, seed)
+    if profile != "default":
+        raise ValueError(f"unknown profile {profile!r}; expected one of {', '.join(PROFILES)}")
     rng = random.Random(seed)
     builder = _Builder(rng, seed)
     networks = [builder.network(n, size) for n, size in enumerate(_network_sizes(ads, rng))]
-    slots = [net.id for net in networks for _ in range(builder.sizes[net.id])]
     # A few networks with different phones show one face (the public-domain NASA astronaut portrait),
     # so face matching links ads that share nothing else.
     shared = [net.id for net in networks if builder.sizes[net.id] >= 2]
     builder.portrait_networks = set(builder.portrait_rng.sample(shared, min(PORTRAIT_NETWORKS, len(shared))))
+    return Corpus(seed=seed, ads=tuple(assemble(rng, builder, networks)), networks=tuple(networks),
+                  images=builder.images)
+
+
+def assemble(rng: random.Random, builder: _Builder, networks: list[Network]) -> list[Ad]:
+    """The ads of these networks (builder.sizes says how many each), with their lifecycles, posting
+    times and ids, in posting order; `builder.ad` writes each one."""
+    slots = [net.id for net in networks for _ in range(builder.sizes[net.id])]
     lifecycles = [_lifecycle(rng) for _ in slots]
     hostile = {i: ("title", "body")[(i // 60) % 2] for i in range(17, len(slots), 60)}
     bad = {i: BAD_IMAGE_KINDS[(i // 100) % 3] for i in range(50, len(slots), 100)}
@@ -268,7 +292,7 @@ def generate(ads: int, seed: int = 7) -> Corpus:
         appears, edits, removed = lifecycles[i]
         out.append(builder.ad(next_id, net, rank, times[i], appears, edits, removed, bad.get(i), hostile.get(i)))
         next_id += rng.randint(1, 4)  # other sections take ids in between, as on real sites
-    return Corpus(seed=seed, ads=tuple(out), networks=tuple(networks), images=builder.images)
+    return out
 
 
 def _network_sizes(ads: int, rng: random.Random) -> list[int]:
@@ -339,18 +363,8 @@ class _Builder:
         cities = [home] + rng.sample([c for c in CITIES if c is not home], n_cities - 1)
         n_phones = (1 if rng.random() < 0.85 else 2) if size == 1 else rng.randint(1, 3)
         camera = rng.choice(CAMERAS) if rng.random() < 0.6 else None
-        pictures = []
-        for _ in range(rng.randint(1, 2) if size == 1 else rng.randint(2, 5)):
-            width, height = rng.choice(PICTURE_SIZES)
-            fmt = "PNG" if rng.random() < 0.15 else "JPEG"
-            exif = None
-            if fmt == "JPEG" and camera and rng.random() < 0.7:
-                taken = REFERENCE - timedelta(days=rng.randint(31, 120), seconds=rng.randrange(86_400))
-                exif = Exif(camera[0], camera[1], taken, round(home.lat + rng.uniform(-0.05, 0.05), 6),
-                            round(home.lon + rng.uniform(-0.05, 0.05), 6))
-            pictures.append(ImageSpec(self.seed, self.pictures, width, height, fmt, rng.choice((85, 88, 92)),
-                                      exif=exif))
-            self.pictures += 1
+        pictures = [self.new_picture(home, camera)
+                    for _ in range(rng.randint(1, 2) if size == 1 else rng.randint(2, 5))]
         name = handle_name(rng)
         return Network(
             id=nid, phones=tuple(self.phone(home) for _ in range(n_phones)), cities=tuple(cities),
@@ -360,6 +374,20 @@ class _Builder:
             persona=persona_name(rng), age=rng.randint(21, 34), rate=rng.randrange(100, 260, 10),
             style=rng.randrange(1 << 16), phone_styles=tuple(rng.sample(PHONE_STYLES, 2)), camera=camera,
         )
+
+    def new_picture(self, home: City, camera: tuple[str, str] | None) -> ImageSpec:
+        """A new base picture, taken with `camera` (EXIF on most JPEGs when there is one) near `home`."""
+        rng = self.rng
+        width, height = rng.choice(PICTURE_SIZES)
+        fmt = "PNG" if rng.random() < 0.15 else "JPEG"
+        exif = None
+        if fmt == "JPEG" and camera and rng.random() < 0.7:
+            taken = REFERENCE - timedelta(days=rng.randint(31, 120), seconds=rng.randrange(86_400))
+            exif = Exif(camera[0], camera[1], taken, round(home.lat + rng.uniform(-0.05, 0.05), 6),
+                        round(home.lon + rng.uniform(-0.05, 0.05), 6))
+        spec = ImageSpec(self.seed, self.pictures, width, height, fmt, rng.choice((85, 88, 92)), exif=exif)
+        self.pictures += 1
+        return spec
 
     def ad(self, ad_id: int, net: Network, rank: int, posted_at: datetime, appears: int, edits: tuple[int, ...],
            removed: int | None, bad: str | None, hostile: str | None) -> Ad:
