@@ -68,6 +68,7 @@ import throwaway  # noqa: E402
 from crawler.demosite import create_app, generate, serve_in_thread  # noqa: E402
 from crawler.demosite.corpus import Corpus  # noqa: E402
 from graph.driver import open_driver  # noqa: E402
+from graph.networks import common_identifiers, why_linked  # noqa: E402
 from graph.model import apply_schema  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -184,6 +185,11 @@ def run_once(size: int, seed: int, generator, env: dict, settings, tmp: Path, fa
             rows = driver.execute_query(NETWORKS, site=site["name"]).records
             counts = driver.execute_query(COUNTS).records[0].data()
             predicted = {r["id"]: r["network"] for r in rows}
+            welds = explain_welds(driver, site["name"], predicted, {str(ad.id): ad.network for ad in corpus.ads})
+            common = [{k: row[k] for k in ("label", "key", "members", "ads", "groups", "coverage", "reason")}
+                      for row in common_identifiers(driver)]
+            log(f"    judged common: {len(common)} identifiers " + "; ".join(
+                f"{c['label']} ({c['members']} copies) on {c['ads']} ads: {c['reason']}" for c in common[:8]))
             with driver.session() as session:
                 session.run(CLEAR).consume()
     finally:
@@ -200,7 +206,29 @@ def run_once(size: int, seed: int, generator, env: dict, settings, tmp: Path, fa
     unknown = sum(1 for i in predicted if i not in truth)
     return {"size": size, "seed": seed, **result, "ads_in_corpus": len(truth), "unseen_ads": unseen,
             "unknown_ads": unknown, **counts, "crawl_seconds": [round(first, 1), round(second, 1)],
-            "generate_seconds": round(generated, 2)}
+            "generate_seconds": round(generated, 2), "judged_common": len(common), "welds": welds}
+
+
+def explain_welds(driver, site: str, predicted: dict, truth: dict, most: int = 5) -> list[str]:
+    """For the largest predicted networks that mix true ones: the chain of evidence (as `adgraph
+    networks why` gives it) between two of their ads of different true networks. Logged."""
+    members: dict[str, list[str]] = {}
+    for ad_id, network in predicted.items():
+        if network and ad_id in truth:
+            members.setdefault(network, []).append(ad_id)
+    found = []
+    for network, ads in sorted(members.items(), key=lambda kv: -len(kv[1])):
+        if len(found) >= most:
+            break
+        first = ads[0]
+        other = next((a for a in ads if truth[a] != truth[first]), None)
+        if other is None:
+            continue
+        chain = why_linked(driver, (site, first), (site, other)) or []
+        text = " -> ".join(f"{step['labels'][0]} {step['key'][:20]}" for step in chain)
+        found.append(text)
+        log(f"    weld in a network of {len(ads)} ads ({len({truth[a] for a in ads})} true): {text}")
+    return found
 
 
 # --- the whole benchmark ---

@@ -53,6 +53,7 @@ NORMAL, CONFIRMED, KEPT_COMMON = 0, 1, 2
 @dataclass(frozen=True)
 class Rules:
     min_groups: int = 3
+    min_picture_groups: int = 2  # a picture or face: judged against wider groups, two are enough
     max_coverage: float = 0.4
     many_groups: int = 10
     max_site_share: float = 0.2
@@ -189,32 +190,60 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
         if len(groups_of) >= 2:
             for g in groups_of:
                 spreading.setdefault(g, []).append(u)
-    weak_rules = dataclasses.replace(rules, many_groups=math.inf)  # many groups: only alone, below
-    for u, groups_of in touched.items():
-        groups = sum(1 for g in groups_of if base_ads[g] >= 2 or base_strong[g])
-        spanned = sum(base_ads[g] for g in groups_of)
-        # Its coverage together with the pictures spread like it (over some of the same groups and no
-        # others): a victim's photos, each on a few of the ads of a network that rotates phones,
-        # cover it together; stock photos each reach networks the others do not.
-        ads, alike = set(head_ads[u]), 0
-        if groups >= rules.min_groups:
-            for v in {v for g in groups_of for v in spreading.get(g, ())}:
-                if v != u and touched[v] <= groups_of:
-                    ads.update(head_ads[v])
-                    alike += 1
-        coverage = len(ads) / spanned if spanned else 1.0
-        if head_state[u] == CONFIRMED:
-            reason = ""
-        elif groups >= rules.many_groups and not alike:
-            # So many groups, with no other picture spread like it: a stock photo on every ad of
-            # many one-ad posters (a victim's photo set spreads together).
-            reason = f"joins {groups} groups"
-        else:
-            reason = _rule(groups, coverage, lambda: big_site_share(u), weak_rules)
-        verdict[u] = Spread(len(head_ads[u]), groups, coverage,
-                            site_share(u) if reason else shown_share(u, groups), bool(reason), reason)
-        if reason:
-            common.add(u)
+    # Pictures are judged narrowest first; those found evidence join the base groups they span into
+    # wider groups, against which the wider pictures are judged: a victim's photos, each over a few
+    # of the runs of burner phones a network rotated through, make one group of them, so the photo
+    # on all of them joins one group; a stock photo joins networks that nothing narrower joins.
+    weak_rules = dataclasses.replace(rules, many_groups=math.inf, min_groups=rules.min_picture_groups)
+    wider = list(range(int(base.max()) + 1 if len(base) else 0))  # union-find over base groups
+    wider_ads = [base_ads[g] for g in range(len(wider))]
+    wider_strong = [base_strong[g] for g in range(len(wider))]
+
+    def find(g: int) -> int:
+        while wider[g] != g:
+            wider[g] = wider[wider[g]]
+            g = wider[g]
+        return g
+
+    order = sorted(touched, key=lambda u: len(touched[u]))
+    for start, end in _runs([len(touched[u]) for u in order]):
+        level = order[start:end]
+        for u in level:
+            groups_of = touched[u]
+            joined = {find(g) for g in groups_of}
+            groups = sum(1 for w in joined if wider_ads[w] >= 2 or wider_strong[w])
+            spanned = sum(wider_ads[w] for w in joined)
+            # Its coverage together with the pictures spread like it: over some of the same base
+            # groups, no others, and across the same wider ones (a network's other photos spread
+            # within it; a stock photo's companions in each network do not count).
+            ads, alike = set(head_ads[u]), 0
+            if len(joined) >= 2:
+                for v in {v for g in groups_of for v in spreading.get(g, ())}:
+                    if v != u and touched[v] <= groups_of and len({find(g) for g in touched[v]}) >= 2:
+                        ads.update(head_ads[v])
+                        alike += 1
+            coverage = len(ads) / spanned if spanned else 1.0
+            if head_state[u] == CONFIRMED:
+                reason = ""
+            elif groups >= rules.many_groups and not alike:
+                # So many groups, with no other picture spread like it: a stock photo on every ad of
+                # many one-ad posters (a victim's photo set spreads together).
+                reason = f"joins {groups} groups"
+            else:
+                reason = _rule(groups, coverage, lambda: big_site_share(u), weak_rules)
+            verdict[u] = Spread(len(head_ads[u]), groups, coverage,
+                                site_share(u) if reason else shown_share(u, groups), bool(reason), reason)
+            if reason:
+                common.add(u)
+        for u in level:
+            if u not in common:
+                groups_of = sorted(touched[u])
+                for g in groups_of[1:]:
+                    x, y = find(groups_of[0]), find(g)
+                    if x != y:
+                        wider[y] = x
+                        wider_ads[x] += wider_ads[y]
+                        wider_strong[x] += wider_strong[y]
     return [verdict[parent[u]] for u in range(n_units)]
 
 
@@ -226,6 +255,16 @@ def networks(n_ads: int, link_ad: Sequence[int], link_unit: Sequence[int], linki
     left = np.asarray(link_ad, dtype=np.int64)[keep]
     right = np.asarray(link_unit, dtype=np.int64)[keep] + n_ads
     return components(n_ads + len(linking), left, right)[:n_ads]
+
+
+def _runs(values: list[int]) -> list[tuple[int, int]]:
+    """(start, end) of each run of equal values in a sorted list."""
+    runs, start = [], 0
+    for i in range(1, len(values) + 1):
+        if i == len(values) or values[i] != values[start]:
+            runs.append((start, i))
+            start = i
+    return runs
 
 
 def _rule(groups: int, coverage: float, site_share, rules: Rules) -> str:

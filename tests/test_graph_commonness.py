@@ -57,7 +57,13 @@ CASES = [
     # (what, site, common identifiers, number of networks)
     ("a stock photo on a third of the ads of five networks", stock_photo_site(5), {"i:stock"}, 5),
     ("a stock photo on a third of the ads of three networks", stock_photo_site(3), {"i:stock"}, 3),
-    ("a stock photo on two networks is not told from a link", stock_photo_site(2), set(), 1),
+    ("a stock photo on a third of the ads of two networks", stock_photo_site(2), {"i:stock"}, 2),
+    ("a photo on most ads of two posters is a link", stock_photo_site(2, on=1), set(), 1),
+    ("a network with two phones, each of its photos over both",
+     Site(*[[f"p:two{a % 2}", f"i:own{a % 5}"] for a in range(12)]), set(), 1),
+    ("a stock photo on two networks that each use two phones and photos over both",
+     Site(*[[f"p:{n}{a % 2}", f"i:{n}{a % 3}"] + (["i:stock"] if a % 3 == 0 else []) for n in "ab" for a in range(9)]),
+     {"i:stock"}, 2),
     ("a victim's photos on every ad of the three burner phones a network rotated through",
      Site(*network("v", 9, phones=3, extra=["i:victim"])), set(), 1),
     ("the same with the face found in them",
@@ -135,8 +141,8 @@ def test_units_in_other_sites_count_against_their_own_site():
     assert site.judge()["i:x"].site_share == pytest.approx(0.5)
 
 
-def test_rules_can_be_tightened():
-    assert stock_photo_site(2).common(rules=Rules(min_groups=2)) == {"i:stock"}
+def test_rules_can_be_loosened():
+    assert stock_photo_site(2).common(rules=Rules(min_picture_groups=3)) == set()
 
 
 def test_components():
