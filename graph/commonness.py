@@ -8,12 +8,13 @@ its spread: take it away, and look at the pieces its ads fall into. A piece is a
 has an identity of its own: two ads or more, or a phone, email or handle of its own. An
 identifier is **common**, and joins nothing, when
 
-- it would join `min_groups` (3) groups or more and covers at most `max_coverage` (40 %) of their
-  ads: a stock photo on two ads of each of 38 networks. A victim's photos, on the ads of each
-  burner phone a network rotated through, cover their groups and stay evidence (a picture's
-  coverage counts the pictures spread like it: over some of the same groups and no others);
+- it would join `min_groups` (3) groups or more (a picture or face: `min_picture_groups`, 2) and
+  covers at most `max_coverage` (40 %) of their ads: a stock photo on two ads of each of 38
+  networks. A victim's photos, on the ads of each burner phone a network rotated through, cover
+  their groups and stay evidence (a picture's coverage counts the pictures spread like it);
 - or it would join `many_groups` (10) groups or more, however much of them it covers: a footer
-  phone on every ad of a site;
+  phone on every ad of a site (a picture or face: `many_picture_groups`, 5, one-ad posters with a
+  number of their own, when no other picture spreads like it: a stock photo);
 - or it would join `min_groups` groups or more and is on `max_site_share` (a fifth) or more of one
   site's ads.
 
@@ -54,6 +55,7 @@ NORMAL, CONFIRMED, KEPT_COMMON = 0, 1, 2
 class Rules:
     min_groups: int = 3
     min_picture_groups: int = 2  # a picture or face: judged against wider groups, two are enough
+    many_picture_groups: int = 5  # one-ad posters a picture or face spreading alone may join
     max_coverage: float = 0.4
     many_groups: int = 10
     max_site_share: float = 0.2
@@ -99,8 +101,9 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
 
     Two steps. Phones, emails and handles are judged first, among themselves: each is taken away
     in turn (a booking line shared by four posters leaves four groups). What is left of them cuts
-    the ads into base groups, and each picture family or face is judged by the base groups it
-    spans, not by taking it away: two stock photos on the same networks would each hide the other.
+    the ads into base groups, and each picture family or face is judged by the groups it spans,
+    narrowest first (those found evidence join their groups into wider ones for the next), not by
+    taking it away: two stock photos on the same networks would each hide the other.
     A picture's coverage counts the pictures spread like it (over some of the same groups and no
     others), and the many-groups rule takes only a picture that spreads alone: a victim's photo
     set, each on some ads of each burner phone, spreads together; a stock photo on every ad of
@@ -223,14 +226,15 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
                         ads.update(head_ads[v])
                         alike += 1
             coverage = len(ads) / spanned if spanned else 1.0
+            singles = sum(1 for w in joined if wider_ads[w] == 1 and wider_strong[w])
             if head_state[u] == CONFIRMED:
                 reason = ""
-            elif groups >= rules.many_groups and not alike:
-                # So many groups, with no other picture spread like it: a stock photo on every ad of
-                # many one-ad posters (a victim's photo set spreads together).
-                reason = f"joins {groups} groups"
             else:
                 reason = _rule(groups, coverage, lambda: big_site_share(u), weak_rules)
+                if not reason and singles >= rules.many_picture_groups and not alike:
+                    # On the one ad of many one-ad posters, each with a number of its own, and no
+                    # other picture spread like it: a stock photo (a victim's photos spread together).
+                    reason = f"joins {singles} one-ad posters"
             verdict[u] = Spread(len(head_ads[u]), groups, coverage,
                                 site_share(u) if reason else shown_share(u, groups), bool(reason), reason)
             if reason:

@@ -84,6 +84,8 @@ CASES = [
      {"p:site", "i:stock"}, 12),
     ("a stock photo on single-ad posters, each with a phone of their own",
      Site(*[[f"p:{n}", "i:stock"] for n in range(10)]), {"i:stock"}, 10),
+    ("a stock photo alone on five single-ad posters", Site(*[[f"p:{n}", "i:stock"] for n in range(5)]), {"i:stock"}, 5),
+    ("a photo alone on four posters' every ad is a link", Site(*[[f"p:{n}", "i:x"] for n in range(4)]), set(), 1),
     ("a picture shared by three posters on a third of their ads",
      Site(*[ad for n in range(3) for ad in with_unit(network(f"n{n}-", 6), "i:shared", 3)]), {"i:shared"}, 3),
     ("a picture shared by three posters on half their ads is one operation's",
