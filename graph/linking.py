@@ -125,6 +125,11 @@ class Decision:
     events: list[dict]
     became_common: list[str]
 
+    def changed(self) -> list[dict]:
+        """[{site, site_ad_id, network_id}] of the ads whose network id changes, sorted."""
+        return [{"site": s, "site_ad_id": i, "network_id": n} for (s, i), n in sorted(self.after.items())
+                if self.before.get((s, i)) != n]
+
     @property
     def moved(self) -> int:
         return sum(1 for k, n in self.after.items() if self.before.get(k) and self.before[k] != n)
@@ -338,15 +343,16 @@ def read_pairs(tx: neo4j.ManagedTransaction, region: Region, everything: bool = 
     region.site_ads = [counts[s] for s in region.sites]
 
 
-def write(tx: neo4j.ManagedTransaction, decision: Decision) -> None:
+def write(tx: neo4j.ManagedTransaction, decision: Decision, ids: bool = True) -> None:
+    """Write what was decided: verdicts, network ids where they changed (unless not ids: a rebuild
+    stages them itself), events."""
     now = datetime.now(timezone.utc).isoformat()
     if decision.set_common:
         tx.run(q.SET_COMMON, rows=sorted(decision.set_common, key=lambda r: (r["label"], r["key"])), now=now).consume()
     if decision.clear_common:
         tx.run(q.CLEAR_COMMON, rows=sorted(decision.clear_common, key=lambda r: (r["label"], r["key"]))).consume()
-    changed = [{"site": s, "site_ad_id": i, "network_id": n} for (s, i), n in sorted(decision.after.items())
-               if decision.before.get((s, i)) != n]
-    if changed:
+    changed = decision.changed()
+    if changed and ids:
         tx.run(q.SET_NETWORKS, ads=changed).consume()
     if decision.events:
         tx.run(q.ADD_NETWORK_EVENTS, events=decision.events, now=now).consume()

@@ -1,12 +1,14 @@
 """Every network, and every identifier's commonness, recomputed from scratch: `adgraph networks
 rebuild`, after the rules change or to repair networks made before them.
 
-Everything is read first (one read transaction, streamed, identifiers by Neo4j's node ids to keep
-rows small), decided in memory (graph/linking.py and graph/commonness.py, as for a landing batch
-but with every ad in view, so every identifier is judged afresh), and written in one write
-transaction: interrupted (Ctrl-C, the database gone) before that commits, the previous network
-ids and verdicts are left exactly as they were, and the command can simply be run again. Ids are
-kept where networks stay together, so a rebuild that changes nothing writes nothing."""
+Everything is read first (one read transaction, in slices of node ids, identifiers by Neo4j's node
+ids to keep rows small), decided in memory (graph/linking.py and graph/commonness.py, as for a
+landing batch but with every ad in view, so every identifier is judged afresh), then written:
+the new network ids are staged beside the ones in use (`network_next`, in batches), the verdicts
+and events written, and the staged ids swapped in. Interrupted (Ctrl-C, the database gone) before
+the swap, the previous network ids are left exactly as they were; in the swap (seconds at a
+million ads), running the command again finishes it. Ids are kept where networks stay together,
+so a rebuild that changes nothing writes nothing."""
 
 from __future__ import annotations
 
@@ -18,6 +20,13 @@ import neo4j
 from graph.commonness import Rules
 from graph.linking import Region, decide, write
 from graph.queries import networks as q
+
+SLICE = 200_000  # node ids read per statement
+STAGE_BATCH = 20_000  # new network ids staged per transaction
+
+
+def stage(tx: neo4j.ManagedTransaction, rows: list[dict]) -> None:
+    tx.run(q.STAGE_NETWORKS, ads=rows).consume()
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,15 @@ def rebuild_networks(driver: neo4j.Driver, rules: Rules = Rules(),
             return {n: found[region.nodes[n]] for n in nodes}
 
         decision = decide(region, "rebuild of every network", rules, describe)
-        session.execute_write(write, decision)
+        # A million ids do not fit one transaction's memory: they are staged in batches beside the
+        # ids in use, then swapped in. Stopped while staging, the rebuild changed nothing; stopped in
+        # the swap (seconds), running it again finishes the job.
+        session.run(q.CLEAR_STAGED).consume()
+        changed = decision.changed()
+        for start in range(0, len(changed), STAGE_BATCH):
+            session.execute_write(stage, changed[start:start + STAGE_BATCH])
+        session.execute_write(write, decision, False)
+        session.run(q.SWAP_STAGED).consume()
     return Rebuilt(len(region.ads), len(set(decision.after.values())),
                    sum(1 for k, n in decision.after.items() if decision.before.get(k) != n),
                    sum(1 for e in decision.events if e["kind"] == "merge"),
@@ -57,11 +74,18 @@ def read_everything(tx: neo4j.ManagedTransaction, progress: Callable[[int, int],
     marked: dict[str, set[int]] = {"common": set(), "ignored": set(), "confirmed": set()}
     for row in tx.run(q.REBUILD_MARKED):
         marked[row["word"]].add(row["id"])
-    ads = tx.run(q.REBUILD_ADS).single(strict=True)
-    progress(len(ads["ids"]) // 2, total)
-    links = tx.run(q.REBUILD_LINKS).single(strict=True)
-    faces = tx.run(q.REBUILD_FACES).single(strict=True)
-    pairs = tx.run(q.REBUILD_PAIRS).single(strict=True)
+    top = tx.run(q.MAX_NODE_ID).single(strict=True)["top"]
+    ads = {"ids": [], "sites": [], "site_ad_ids": [], "networks": []}
+    links = {"ads": [], "nodes": [], "strong": []}
+    faces = {"ads": [], "nodes": []}
+    pairs = {"a": [], "b": []}
+    for lo in range(0, (top if top is not None else -1) + 1, SLICE):
+        for query, into in ((q.REBUILD_ADS, ads), (q.REBUILD_LINKS, links), (q.REBUILD_FACES, faces),
+                            (q.REBUILD_PAIRS, pairs)):
+            row = tx.run(query, lo=lo, hi=lo + SLICE).single(strict=True)
+            for key, values in into.items():
+                values.extend(row[key])
+        progress(len(ads["ids"]), total)
 
     region = Region(complete=True)  # afresh on every attempt: a retried read starts over
     ad_index = {nid: a for a, nid in enumerate(ads["ids"])}

@@ -220,23 +220,23 @@ def scalar_count(driver, query: str) -> int:
 
 def test_an_interrupted_rebuild_leaves_the_networks_as_they_were(graph, monkeypatch):
     import graph.rebuild as rebuild_module
-    from graph.linking import write
 
     add(graph, *[ad(str(n), phones=["+13125550199", f"+1312555{110 + n:04d}"]) for n in range(3)])
     before = networks(graph)
     graph.execute_query("MATCH (p:Phone {e164: '+13125550199'}) SET p.ignored = true")  # without settling
+    stage = rebuild_module.stage
 
-    def write_then_fail(tx, decision):
-        write(tx, decision)
-        assert tx.run("MATCH (a:Ad) RETURN count(DISTINCT a.network_id) AS n").single()["n"] == 3  # written, not committed
-        raise KeyboardInterrupt  # Ctrl-C in the middle of the write
+    def stage_then_fail(tx, rows):
+        stage(tx, rows)
+        raise KeyboardInterrupt  # Ctrl-C while the new ids are staged
 
-    monkeypatch.setattr(rebuild_module, "write", write_then_fail)
+    monkeypatch.setattr(rebuild_module, "stage", stage_then_fail)
     with pytest.raises(KeyboardInterrupt):
         rebuild(graph)
     assert networks(graph) == before
     monkeypatch.undo()
-    rebuild(graph)  # run again: done
+    rebuild(graph)  # run again: done, nothing staged left behind
+    assert graph.execute_query("MATCH (a:Ad) WHERE a.network_next IS NOT NULL RETURN count(a)").records[0][0] == 0
     assert len(set(networks(graph).values())) == 3 and set(before.values()) <= set(networks(graph).values())
 
 

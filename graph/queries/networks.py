@@ -248,28 +248,36 @@ RETURN f.face_id AS a, g.face_id AS b, coalesce(g.confirmed, false) AS confirmed
 """
 
 # ---- A rebuild of every network (graph/rebuild.py), by Neo4j's node ids: compact to read ---------
-# Each in one row of long lists: far fewer records for the driver to decode than a row per ad.
+# Read in slices of node ids ($lo <= id < $hi, each found by its id), each slice one row of lists:
+# far fewer records for the driver to decode than a row per ad, and no list the size of the graph
+# in the database's heap.
+MAX_NODE_ID = "MATCH (n) RETURN max(id(n)) AS top"
+
 REBUILD_ADS = """
-MATCH (a:Ad)
-RETURN collect(id(a)) AS ids, collect(a.site) AS sites, collect(a.site_ad_id) AS site_ad_ids,
+UNWIND range($lo, $hi - 1) AS nid
+MATCH (a:Ad) WHERE id(a) = nid
+RETURN collect(nid) AS ids, collect(a.site) AS sites, collect(a.site_ad_id) AS site_ad_ids,
        collect(a.network_id) AS networks
 """
 
 REBUILD_LINKS = """
-MATCH (a:Ad)-[r:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]->(x) WHERE NOT coalesce(x.ignored, false)
-RETURN collect(id(a)) AS ads, collect(id(x)) AS nodes, collect(type(r) <> 'HAS_IMAGE') AS strong
+UNWIND range($lo, $hi - 1) AS nid
+MATCH (a:Ad)-[r:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]->(x) WHERE id(a) = nid AND NOT coalesce(x.ignored, false)
+RETURN collect(nid) AS ads, collect(id(x)) AS nodes, collect(type(r) <> 'HAS_IMAGE') AS strong
 """
 
 # The faces an ad shows, through its pictures (ignored or not: a face is ignored on its own).
 REBUILD_FACES = """
-MATCH (a:Ad)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(f:Face) WHERE NOT coalesce(f.ignored, false)
-RETURN collect(id(a)) AS ads, collect(id(f)) AS nodes
+UNWIND range($lo, $hi - 1) AS nid
+MATCH (a:Ad)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(f:Face) WHERE id(a) = nid AND NOT coalesce(f.ignored, false)
+RETURN collect(nid) AS ads, collect(id(f)) AS nodes
 """
 
 REBUILD_PAIRS = """
-MATCH (i)-[:NEAR_DUPLICATE|SAME_FACE]->(j)
-WHERE NOT coalesce(i.ignored, false) AND NOT coalesce(j.ignored, false)
-RETURN collect(id(i)) AS a, collect(id(j)) AS b
+UNWIND range($lo, $hi - 1) AS nid
+MATCH (i)-[:NEAR_DUPLICATE|SAME_FACE]->(j) WHERE id(i) = nid
+  AND NOT coalesce(i.ignored, false) AND NOT coalesce(j.ignored, false)
+RETURN collect(nid) AS a, collect(id(j)) AS b
 """
 
 # Identifiers with an admin's word or a verdict on them, each found through its own index.
@@ -286,4 +294,22 @@ DESCRIBE_NODES = """
 UNWIND $ids AS nid
 MATCH (x) WHERE id(x) = nid
 RETURN nid AS id, labels(x)[0] AS label, coalesce(x.e164, x.address, x.handle_id, x.sha256, x.face_id) AS key
+"""
+
+# A rebuild's new network ids are staged (network_next) in batches, then swapped in: a rebuild
+# stopped while staging leaves every network_id as it was.
+STAGE_NETWORKS = """
+UNWIND $ads AS row
+MATCH (a:Ad {site: row.site, site_ad_id: row.site_ad_id})
+SET a.network_next = row.network_id
+"""
+
+CLEAR_STAGED = """
+MATCH (a:Ad) WHERE a.network_next IS NOT NULL
+CALL (a) { REMOVE a.network_next } IN TRANSACTIONS OF 20000 ROWS
+"""
+
+SWAP_STAGED = """
+MATCH (a:Ad) WHERE a.network_next IS NOT NULL
+CALL (a) { SET a.network_id = a.network_next REMOVE a.network_next } IN TRANSACTIONS OF 20000 ROWS
 """
