@@ -87,20 +87,24 @@ class Region:
     strong: list[bool] = field(default_factory=list)  # a phone, email or handle
     confirmed: list[bool] = field(default_factory=list)
     common: list[bool] = field(default_factory=list)  # judged common before
+    common_unit: list[str | None] = field(default_factory=list)  # the unit it was judged common with
     total_ads: list[int] = field(default_factory=list)  # ads it is on in the whole graph (-1: unknown)
     link_ad: list[int] = field(default_factory=list)
     link_node: list[int] = field(default_factory=list)
     pairs: list[tuple[int, int]] = field(default_factory=list)  # near-duplicate images, same faces
     complete: bool = False  # every ad of the graph is in view: every identifier is judged afresh
 
-    def node(self, label: str, key: str, confirmed: bool, common: bool, total: int = -1) -> int:
+    def node(self, label: str, key: str, confirmed: bool, common, total: int = -1) -> int:
+        """The index of this identifier node, added if new. common: as the region queries give it
+        (the unit it was judged common with, "" if unknown, None when not common) or a bool."""
         index = self._index.get((label, key))
         if index is None:
             index = self._index[(label, key)] = len(self.nodes)
             self.nodes.append((label, key))
             self.strong.append(KIND_OF_LABEL[label] in STRONG_KINDS)
             self.confirmed.append(confirmed)
-            self.common.append(common)
+            self.common.append(common is not None and common is not False)
+            self.common_unit.append(common if isinstance(common, str) and common else None)
             self.total_ads.append(total)
         elif total >= 0:
             self.total_ads[index] = total
@@ -188,7 +192,11 @@ def decide(region: Region, cause: str, rules: Rules = Rules(), describe=None) ->
         figures = spread.figures() if spread.reason != "kept" else {
             "ads": spread.ads, "groups": None, "coverage": None, "site_share": None,
             "reason": "kept: joined to an identifier judged common"}
-        set_rows.append({"label": label, "key": key, "unit": min(name[m] for m in members[units[node]]), **figures})
+        # A unit judged common before keeps its name as copies join it (they come in as kept).
+        known = [region.common_unit[m] for m in members[units[node]] if m < len(region.common_unit)
+                 and region.common_unit[m]]
+        unit_key = min(known) if known else min(name[m] for m in members[units[node]])
+        set_rows.append({"label": label, "key": key, "unit": unit_key, **figures})
         if not region.common[node]:
             newly.append(name[node])
     clear_rows = [{"label": described[n][0], "key": described[n][1]} for n in to_clear]

@@ -206,12 +206,12 @@ def test_a_stock_photo_recompressed_for_every_ad_is_one_identifier_and_common(gr
     assert len(set(nets.values())) == 5 and all(nets[f"{p}-0"] == nets[f"{p}-2"] for p in range(5))
     assert scalar_count(graph, "MATCH (:Image)-[r:NEAR_DUPLICATE]->(:Image) RETURN count(r)") == 10
     rows = common_identifiers(graph)
-    # Judged common once it joined three posters; the copies that came later joined it as common.
+    # Judged common once it joined two posters; the copies that came later joined it as common,
+    # one picture however many copies (the hubs list shows one row).
     assert len(rows) == 1 and (rows[0]["label"], rows[0]["members"], rows[0]["ads"]) == ("Image", 5, 5)
-    assert (rows[0]["groups"], rows[0]["judged_ads"], rows[0]["reason"]) == (3, 3, "joins 3 groups on 33% of their ads")
-    # The merges the stock photo made while it was on few ads were undone by the split that judged it.
-    assert any(e["kind"] == "split" for r in graph.execute_query(
-        "MATCH (e:NetworkEvent) RETURN e.kind AS kind").records for e in [r.data()])
+    assert (rows[0]["groups"], rows[0]["judged_ads"], rows[0]["reason"]) == (2, 2, "joins 2 groups on 33% of their ads")
+    # Judged in the same batch that would have joined the first two posters: they never merged.
+    assert graph.execute_query("MATCH (e:NetworkEvent) RETURN count(e)").records[0][0] == 0
 
 
 def scalar_count(driver, query: str) -> int:

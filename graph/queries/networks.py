@@ -114,20 +114,20 @@ RETURN a.site AS site, a.site_ad_id AS site_ad_id, a.network_id AS network_id,
 
 # Everything linking knows of each ad of a region: its site and network, and each identifier it
 # carries (phones, emails, handles, images, the faces in its images) with an admin's word on it
-# (confirmed), whether it was judged common, and how many ads it is on in all (to tell whether all
-# of them are in view). Ignored identifiers are left out: they link nothing.
+# (confirmed), whether it was judged common (the unit it was judged with, or null), and how many ads
+# it is on in all (to tell whether all of them are in view). Ignored identifiers are left out: they link nothing.
 REGION_ADS = """
 UNWIND $ads AS key
 MATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})
 RETURN a.site AS site, a.site_ad_id AS site_ad_id, a.network_id AS network_id,
   COLLECT { MATCH (a)-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE]->(x) WHERE NOT coalesce(x.ignored, false)
             RETURN [labels(x)[0], coalesce(x.e164, x.address, x.handle_id), coalesce(x.confirmed, false),
-                    coalesce(x.common, false), COUNT { (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE]-(:Ad) }] } AS strong,
+                    CASE WHEN x.common THEN coalesce(x.common_unit, '') END, COUNT { (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE]-(:Ad) }] } AS strong,
   COLLECT { MATCH (a)-[:HAS_IMAGE]->(i:Image) WHERE NOT coalesce(i.ignored, false)
-            RETURN [i.sha256, coalesce(i.confirmed, false), coalesce(i.common, false),
+            RETURN [i.sha256, coalesce(i.confirmed, false), CASE WHEN i.common THEN coalesce(i.common_unit, '') END,
                     COUNT { (i)<-[:HAS_IMAGE]-(:Ad) }] } AS images,
   COLLECT { MATCH (a)-[:HAS_IMAGE]->(i:Image)-[:HAS_FACE]->(f:Face) WHERE NOT coalesce(f.ignored, false)
-            RETURN [f.face_id, coalesce(f.confirmed, false), coalesce(f.common, false),
+            RETURN [f.face_id, coalesce(f.confirmed, false), CASE WHEN f.common THEN coalesce(f.common_unit, '') END,
                     COUNT { (f)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(:Ad) }] } AS faces
 """
 
@@ -136,13 +136,15 @@ RETURN a.site AS site, a.site_ad_id AS site_ad_id, a.network_id AS network_id,
 REGION_IMAGE_PAIRS = """
 UNWIND $keys AS key
 MATCH (i:Image {sha256: key})-[:NEAR_DUPLICATE]-(j:Image) WHERE NOT coalesce(j.ignored, false)
-RETURN i.sha256 AS a, j.sha256 AS b, coalesce(j.confirmed, false) AS confirmed, coalesce(j.common, false) AS common
+RETURN i.sha256 AS a, j.sha256 AS b, coalesce(j.confirmed, false) AS confirmed,
+       CASE WHEN j.common THEN coalesce(j.common_unit, '') END AS common
 """
 
 REGION_FACE_PAIRS = """
 UNWIND $keys AS key
 MATCH (f:Face {face_id: key})-[:SAME_FACE]-(g:Face) WHERE NOT coalesce(g.ignored, false)
-RETURN f.face_id AS a, g.face_id AS b, coalesce(g.confirmed, false) AS confirmed, coalesce(g.common, false) AS common
+RETURN f.face_id AS a, g.face_id AS b, coalesce(g.confirmed, false) AS confirmed,
+       CASE WHEN g.common THEN coalesce(g.common_unit, '') END AS common
 """
 
 SITE_AD_COUNTS = """
