@@ -311,7 +311,7 @@ def read_region(tx: neo4j.ManagedTransaction, keys: list[tuple[str, str]]) -> Re
 
 
 def add_ad(region: Region, row) -> None:
-    """One ad of a region as REGION_ADS (or ALL_AD_LINKS) returns it."""
+    """One ad of a region as REGION_ADS returns it."""
     a = len(region.ads)
     region.ads.append((row["site"], row["site_ad_id"]))
     region.before.append(row["network_id"])
@@ -331,17 +331,12 @@ def add_ad(region: Region, row) -> None:
         region.link_node.append(region.node("Face", key, confirmed, common, total))
 
 
-def read_pairs(tx: neo4j.ManagedTransaction, region: Region, everything: bool = False) -> None:
-    """The near-duplicate and same-face pairs of the region's pictures and faces (of the whole
-    graph when everything), then the ad counts of the region's sites."""
-    for label, query, all_query in (("Image", q.REGION_IMAGE_PAIRS, q.ALL_IMAGE_PAIRS),
-                                    ("Face", q.REGION_FACE_PAIRS, q.ALL_FACE_PAIRS)):
-        if everything:
-            rows = tx.run(all_query)
-        else:
-            keys = sorted(key for lab, key in region.nodes if lab == label)
-            rows = tx.run(query, keys=keys) if keys else ()
-        for row in rows:
+def read_pairs(tx: neo4j.ManagedTransaction, region: Region) -> None:
+    """The near-duplicate and same-face pairs of the region's pictures and faces, then the ad counts
+    of the region's sites."""
+    for label, query in (("Image", q.REGION_IMAGE_PAIRS), ("Face", q.REGION_FACE_PAIRS)):
+        keys = sorted(key for lab, key in region.nodes if lab == label)
+        for row in tx.run(query, keys=keys) if keys else ():
             near = region._index.get((label, row["a"]))
             if near is None:
                 continue

@@ -234,21 +234,6 @@ RETURN labels(x)[0] AS label, coalesce(x.e164, x.address, x.handle_id, x.sha256,
 ORDER BY ads DESC, key LIMIT $limit
 """
 
-# Every ad with what linking knows of it (as REGION_ADS), for a rebuild of every network.
-ALL_AD_LINKS = REGION_ADS.replace("UNWIND $ads AS key\nMATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})",
-                                  "MATCH (a:Ad)")
-
-# Every near-duplicate and same-face pair, each way (ignored ends left out), for a rebuild.
-ALL_IMAGE_PAIRS = """
-MATCH (i:Image)-[:NEAR_DUPLICATE]-(j:Image) WHERE NOT coalesce(i.ignored, false) AND NOT coalesce(j.ignored, false)
-RETURN i.sha256 AS a, j.sha256 AS b, coalesce(j.confirmed, false) AS confirmed, coalesce(j.common, false) AS common
-"""
-
-ALL_FACE_PAIRS = """
-MATCH (f:Face)-[:SAME_FACE]-(g:Face) WHERE NOT coalesce(f.ignored, false) AND NOT coalesce(g.ignored, false)
-RETURN f.face_id AS a, g.face_id AS b, coalesce(g.confirmed, false) AS confirmed, coalesce(g.common, false) AS common
-"""
-
 # ---- A rebuild of every network (graph/rebuild.py), by Neo4j's node ids: compact to read ---------
 # Read in slices of node ids ($lo <= id < $hi, each found by its id), each slice one row of lists:
 # far fewer records for the driver to decode than a row per ad, and no list the size of the graph
