@@ -25,7 +25,7 @@ class FaceSearchError(ValueError):
 def face_search() -> dict:
     """Run the search the request asks for (multipart: photo, optional face and top); raises
     FaceSearchError with what was wrong, after logging the refusal."""
-    from crawler.faces.dlib_engine import DEFAULT_THRESHOLD
+    from graph.faces import SAME_FACE_THRESHOLD
     from crawler.faces.engine import FaceInputError, choose_face
     from graph.faces import search_faces
 
@@ -54,10 +54,10 @@ def face_search() -> dict:
         face = choose_face(faces, number)
     except FaceInputError as exc:  # no face, or several and none chosen: say which there are
         raise refuse(exc, faces) from None
-    results = search_faces(driver(), face.embedding, engine.name, engine.model, top_k, DEFAULT_THRESHOLD)
+    results = search_faces(driver(), face.embedding, engine.name, engine.model, top_k, SAME_FACE_THRESHOLD)
     entry = audit("faces.search", params, len(results))
     return {"face": {"number": number or 1, "box": list(face.box)}, "faces_in_photo": len(faces),
-            "threshold": DEFAULT_THRESHOLD, "audit_entry": entry, "candidates": results, "note": NOTE}
+            "threshold": SAME_FACE_THRESHOLD, "audit_entry": entry, "candidates": results, "note": NOTE}
 
 
 @bp.route("/api/faces/search", methods=["POST"])

@@ -6,7 +6,7 @@ Accuracy, on the shared face photos (read in place, never copied; see their SOUR
 - identities/: the largest face of each photo, every pair of photos compared (cosine of the
   unit embeddings). True-match rate at false-match rates of 1% and 0.1% (the threshold for each
   is the lowest that lets through at most that share of different-person pairs), and at the
-  engine's DEFAULT_THRESHOLD; rank-1 identification (each photo whose person has another photo,
+  engine's SAME_FACE_THRESHOLD; rank-1 identification (each photo whose person has another photo,
   searched against all the others: is the nearest the same person?). A photo where no face is
   found counts as a miss in every pair and search.
 - multi_face/pascal_voc: detections against the face boxes of training.xml and testing.xml
@@ -39,7 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from crawler.faces.dlib_engine import DEFAULT_THRESHOLD, ENGINE, MODEL, DlibEngine  # noqa: E402
+from crawler.faces.dlib_engine import ENGINE, MODEL, DlibEngine  # noqa: E402
+from graph.faces import SAME_FACE_THRESHOLD  # noqa: E402
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
 
@@ -81,11 +82,11 @@ def accuracy(paths: list[Path], results: list) -> dict:
         "genuine_pairs": int(len(genuine)), "impostor_pairs": int(len(impostor)),
         "tmr_at_fmr_1e-2": tmr2, "threshold_at_fmr_1e-2": thr2,
         "tmr_at_fmr_1e-3": tmr3, "threshold_at_fmr_1e-3": thr3,
-        "threshold": DEFAULT_THRESHOLD,
-        "tmr_at_threshold": float((genuine >= DEFAULT_THRESHOLD).mean()),
-        "false_matches_at_threshold": int((impostor >= DEFAULT_THRESHOLD).sum()),
-        "misses_at_threshold": int((genuine < DEFAULT_THRESHOLD).sum()),
-        "fmr_at_threshold": float((impostor >= DEFAULT_THRESHOLD).mean()),
+        "threshold": SAME_FACE_THRESHOLD,
+        "tmr_at_threshold": float((genuine >= SAME_FACE_THRESHOLD).mean()),
+        "false_matches_at_threshold": int((impostor >= SAME_FACE_THRESHOLD).sum()),
+        "misses_at_threshold": int((genuine < SAME_FACE_THRESHOLD).sum()),
+        "fmr_at_threshold": float((impostor >= SAME_FACE_THRESHOLD).mean()),
         "lowest_genuine": float(genuine.min()), "highest_impostor": float(impostor[0]),
         "rank1": float(rank1[has_mate].mean()), "rank1_probes": int(has_mate.sum()),
     }
@@ -169,11 +170,11 @@ def search_latency(real: np.ndarray, size: int, searches: int, seed: int) -> dic
             count = driver.execute_query("MATCH (f:Face) RETURN count(f) AS n").records[0]["n"]
             queries = [real[i % len(real)] for i in range(searches)]
             for q in queries[:20]:  # warm-up
-                search_faces(driver, q, ENGINE, MODEL, top_k=20, threshold=DEFAULT_THRESHOLD)
+                search_faces(driver, q, ENGINE, MODEL, top_k=20, threshold=SAME_FACE_THRESHOLD)
             latencies, recalls = [], []
             for q in queries:
                 started = time.perf_counter()
-                results = search_faces(driver, q, ENGINE, MODEL, top_k=20, threshold=DEFAULT_THRESHOLD)
+                results = search_faces(driver, q, ENGINE, MODEL, top_k=20, threshold=SAME_FACE_THRESHOLD)
                 latencies.append((time.perf_counter() - started) * 1000)
                 exact = {f"face-{i}" for i in np.argsort(-(everything @ q))[:20]}
                 recalls.append(len(exact & {r["face_id"] for r in results}) / 20)
@@ -211,7 +212,7 @@ def main() -> None:
     print(f"  TMR {figures['tmr_at_fmr_1e-2']:.4f} at FMR 1% (threshold {figures['threshold_at_fmr_1e-2']:.4f}), "
           f"{figures['tmr_at_fmr_1e-3']:.4f} at FMR 0.1% (threshold {figures['threshold_at_fmr_1e-3']:.4f})",
           file=sys.stderr)
-    print(f"  at DEFAULT_THRESHOLD {DEFAULT_THRESHOLD}: TMR {figures['tmr_at_threshold']:.4f}, "
+    print(f"  at SAME_FACE_THRESHOLD {SAME_FACE_THRESHOLD}: TMR {figures['tmr_at_threshold']:.4f}, "
           f"{figures['misses_at_threshold']} misses, {figures['false_matches_at_threshold']} false matches "
           f"(FMR {figures['fmr_at_threshold']:.5f}); lowest same-person {figures['lowest_genuine']:.4f}, "
           f"highest different-person {figures['highest_impostor']:.4f}; rank-1 {figures['rank1']:.4f} "

@@ -17,7 +17,8 @@ from botocore.stub import ANY, Stubber
 from PIL import ExifTags, Image
 
 from crawler.faces import DetectedFace, FaceEngine, FaceInputError, choose_face, crop_thumbnail, load_engine
-from crawler.faces.dlib_engine import DEFAULT_THRESHOLD, MODEL, DlibEngine
+from crawler.faces.dlib_engine import MODEL, DlibEngine
+from graph.faces import SAME_FACE_THRESHOLD
 from crawler.faces.rekognition import RekognitionEngine
 from graph.records import face_id
 from helpers import SHARED, picture
@@ -140,7 +141,7 @@ def test_same_person_is_closer_than_different_people(engine):
 
     obama, obama2, biden = (embedding("identities/fr_obama/obama.jpg"), embedding("identities/fr_obama/obama2.jpg"),
                             embedding("identities/fr_biden/biden.jpg"))
-    assert cosine(obama, obama2) >= DEFAULT_THRESHOLD > cosine(obama, biden)
+    assert cosine(obama, obama2) >= SAME_FACE_THRESHOLD > cosine(obama, biden)
     assert cosine(obama, obama2) > cosine(obama, biden) + 0.05
 
 

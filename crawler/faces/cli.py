@@ -25,7 +25,7 @@ def search(photo: Path, top_k: int, number: int | None, as_json: bool) -> None:
 
     A candidate is a lead, not an identification: each shows its similarity and the
     threshold above which adgraph links two faces as the same person."""
-    from crawler.faces.dlib_engine import DEFAULT_THRESHOLD
+    from graph.faces import SAME_FACE_THRESHOLD
     from crawler.faces.engine import FaceInputError, choose_face, load_engine
     from graph.config import load_settings
     from graph.driver import open_driver
@@ -42,13 +42,13 @@ def search(photo: Path, top_k: int, number: int | None, as_json: bool) -> None:
     except FaceInputError as exc:
         raise click.ClickException(f"{photo.name}: {exc}") from None
     with open_driver(settings) as driver:
-        results = search_faces(driver, face.embedding, engine.name, engine.model, top_k, DEFAULT_THRESHOLD)
+        results = search_faces(driver, face.embedding, engine.name, engine.model, top_k, SAME_FACE_THRESHOLD)
     if as_json:
         for result in results:
             click.echo(json.dumps(result, ensure_ascii=False))
         return
     click.echo(f"face {number or 1} at {face.box} in {photo.name}; {len(results)} candidates; "
-               f"same-person threshold {DEFAULT_THRESHOLD} (cosine similarity)")
+               f"same-person threshold {SAME_FACE_THRESHOLD} (cosine similarity)")
     for rank, result in enumerate(results, start=1):
         mark = "above" if result["above_threshold"] else "below"
         ads = ", ".join(f"{ad['site']}/{ad['site_ad_id']}" + (" (removed)" if ad["removed_at"] else "")

@@ -11,7 +11,8 @@ by dlib's ResNet (dlib_face_recognition_resnet_model_v1), 128 numbers. dlib comp
 by euclidean distance (same person below 0.6); its descriptors are not of unit length (about 1.2
 to 1.5), so they are stored scaled to length 1: on the unit sphere cosine similarity and euclidean
 distance rank alike, and the graph's cosine vector index applies. The threshold is on cosine
-similarity, calibrated by bench/faces.py (see DEFAULT_THRESHOLD).
+similarity, calibrated by bench/faces.py; as a linking rule it lives in graph/faces.py
+(SAME_FACE_THRESHOLD).
 
 Models are loaded once per engine, on first use. dlib holds the GIL while it computes (measured:
 two threads take as long as one doing the same work), so detect_many uses processes.
@@ -34,18 +35,12 @@ from crawler.faces.engine import (
     unit,
 )
 from crawler.images import DEFAULT_MAX_PIXELS
-from graph.faces import SAME_FACE_THRESHOLD
 
 ENGINE = "dlib"
 # What made the embedding, stored as Face.model: faces are only compared with faces of the same
 # model. Part of each Face's face_id, so never reword it for the same models. The detector is not
 # in it: HOG and CNN boxes are aligned and embedded alike, so their embeddings are comparable.
 MODEL = "dlib_face_recognition_resnet_model_v1/shape_predictor_5_face_landmarks"
-
-# The same-person threshold is a linking rule, calibrated for this engine and kept with the
-# linking in graph/faces.py (dlib's usual euclidean distance 0.6 on raw descriptors is about
-# cosine 0.90 on unit ones: |a-b|^2 = 2 - 2cos, with lengths about 1.35).
-DEFAULT_THRESHOLD = SAME_FACE_THRESHOLD
 
 DETECTORS = ("hog", "cnn")
 DEFAULT_MAX_SIDE = 1600  # larger pictures are shrunk to this longest side before detection
