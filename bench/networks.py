@@ -81,6 +81,9 @@ COUNTS = ("MATCH (i:Image) WITH count(i) AS images "
           "OPTIONAL MATCH ()-[s:SAME_FACE]->() RETURN images, faces, near, count(s) AS same_faces")
 
 
+CRAWL_LOG_TAIL = 40  # lines of a failed crawl's output shown when it stops the benchmark
+
+
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -142,16 +145,19 @@ def load_generator(spec: str | None) -> Callable[[int, int], Corpus]:
 
 
 def crawl(site_file: Path, env: dict, log_file: Path) -> float:
-    """`adgraph crawl SITE_FILE` once; its seconds. Its terminal output goes to log_file."""
+    """`adgraph crawl SITE_FILE` once; its seconds. Its terminal output goes to log_file. A crawl that
+    fails (exits non-zero) ends the benchmark: SystemExit with the log's last CRAWL_LOG_TAIL lines."""
     started = time.perf_counter()
     with open(log_file, "a") as out:
         code = subprocess.run([str(BIN / "adgraph"), "crawl", str(site_file)], env=env, cwd=ROOT,
                               stdout=out, stderr=subprocess.STDOUT).returncode
     seconds = time.perf_counter() - started
-    summary = [line for line in log_file.read_text().splitlines() if line.startswith("cycle ")]
+    lines = log_file.read_text().splitlines()
+    if code != 0:  # a partial crawl scored as a whole one would mislead: stop, with the crawl's last words
+        tail = "\n".join(lines[-CRAWL_LOG_TAIL:])
+        raise SystemExit(f"adgraph crawl {site_file} exited {code}; the end of its output ({log_file}):\n{tail}")
+    summary = [line for line in lines if line.startswith("cycle ")]
     log(f"    {summary[-1] if summary else '(no summary line)'}")
-    if code != 0:
-        log(f"    adgraph crawl exited {code}; its output is in {log_file}")
     return seconds
 
 
@@ -160,6 +166,7 @@ def run_once(size: int, seed: int, generator, env: dict, settings, tmp: Path, fa
     started = time.perf_counter()
     corpus = generator(size, seed)
     generated = time.perf_counter() - started
+    truth = {str(ad.id): ad.network for ad in corpus.ads}
     app = create_app(corpus)
     server, base = serve_in_thread(app)
     run_dir = tmp / f"run-{size}-{seed}"
@@ -185,7 +192,7 @@ def run_once(size: int, seed: int, generator, env: dict, settings, tmp: Path, fa
             rows = driver.execute_query(NETWORKS, site=site["name"]).records
             counts = driver.execute_query(COUNTS).records[0].data()
             predicted = {r["id"]: r["network"] for r in rows}
-            welds = explain_welds(driver, site["name"], predicted, {str(ad.id): ad.network for ad in corpus.ads})
+            welds = explain_welds(driver, site["name"], predicted, truth)
             common = [{k: row[k] for k in ("label", "key", "members", "ads", "groups", "coverage", "reason")}
                       for row in common_identifiers(driver)]
             log(f"    judged common: {len(common)} identifiers " + "; ".join(
@@ -197,7 +204,6 @@ def run_once(size: int, seed: int, generator, env: dict, settings, tmp: Path, fa
         server.server_close()
         if not keep:
             shutil.rmtree(run_dir, ignore_errors=True)
-    truth = {str(ad.id): ad.network for ad in corpus.ads}
     networks = corpus.truth().get("networks", {})
     kinds = {int(n) if str(n).isdigit() else n: row["kind"] for n, row in networks.items()
              if isinstance(row, dict) and row.get("kind")}

@@ -74,8 +74,7 @@ def main() -> None:
                 print(f"writing {args.ads:,} ads ...", file=sys.stderr)
                 started = time.perf_counter()
                 lines = ((n, normalize(r)) for n, r in enumerate(observations(args.ads, seed=args.seed), 1))
-                ingest_lines(driver, lines, batch_size=args.batch,
-                             on_batch=lambda stats: None)
+                ingest_lines(driver, lines, batch_size=args.batch)
                 print(f"written in {time.perf_counter() - started:.0f} s", file=sys.stderr)
                 ads = driver.execute_query("MATCH (a:Ad) RETURN count(a) AS n").records[0]["n"]
         first = rebuild(env)

@@ -437,30 +437,31 @@ ASIDES = [
     ("old # 404 555 0110 (disconnected) NEW # 678 555 0133", "US", ["+14045550110", "+16785550133"]),
 ]
 
-# Near misses: digits around words in brackets or between marks that are no number's parts.
+# Near misses: digits around words in brackets or between marks that are no number's parts. Each would be
+# a valid number were the words an aside: the same text with a plain space for them has a phone.
 NOT_ASIDES = [
-    ("$200 (1 hr) 25 yrs", "US"),                             # a digit in the aside
-    ("$200 (one hr) 250 (two hrs) 350", "US"),
+    ("Rate 213 (1 hr) 555 0150", "US"),                       # a digit in the aside
+    ("213 (one hr) 555 (two hrs) 0150", "US"),
     ("250 (half hour) 350 (hour) 1000 (overnight)", "US"),    # words of rates
     ("225 (qv) 325 (hh) 1250 (ovn)", "US"),
-    ("Rates 150 (qv) 250 (hh) 4000 (ovn)", "US"),
+    ("Rates 215 (qv) 555 (hh) 0150 (ovn)", "US"),
     ("225 - special - 325 - vip - 1250", "US"),               # prices: all end in 0 or 5
     ("250 - ask - 350 - ask - 1000", "US"),                   # round
-    ("Incall 200 (no rush) 300 (two girls) 5000", "US"),
-    ("I'm 25 (young) 5'4 (petite) 110", "US"),
-    ("5 ft 4 (petite) 120 lbs (curvy) 34 dd", "US"),
-    ("Sizes 34 (natural) 24 (tiny) 36 (curvy)", "US"),
-    ("Reviews 4 (great) 5 (amazing) 3 (ok)", "US"),
-    ("Age 23 (young) 555 (reviews) 0194", "US"),              # nine digits
-    ("Call 213 555 (text only) 019", "US"),                   # one digit missing
+    ("Incall 215 (no rush) 555 (couples) 0195", "US"),        # prices: all end in 0 or 5
+    ("I'm 21 (young) 35 (petite) 550 194", "US"),             # pairs by an aside: an age, sizes
+    ("5 ft 2 (petite) 135 (curvy) 550 194", "US"),            # one digit before the aside
+    ("Sizes 32 (natural) 35 (tiny) 55 (curvy) 0194", "US"),
+    ("Reviews 2 (great) 1 (amazing) 3 (ok) 555 0194", "US"),
+    ("Age 21 (young) 355 (reviews) 50194", "US"),             # an age
+    ("Call 213 555 019 (text only) 4", "US"),                 # one digit after the aside
     ("213 555 (please no blocked calls after midnight) 0194", "US"),  # too long for an aside
     ("I'm in 213 (the whole week at the downtown hotel) 555 0194", "US"),
     ("213 555. Text me. 0194", "US"),                         # sentences, not an aside
     ("Est. 1985 (family owned) 555-0199", "US"),              # a year, then a local number
     ("Room 204 (top floor) 555 0199", "US"),                  # a room, then a local number
-    ("Since 1999 - new owners - 555 0199", "US"),
+    ("Since 1978 - new owners - 555 0199", "US"),
     ("Posted 2024 (text only) 05-01 10 am", "US"),           # pairs by an aside: a date
-    ("Stats 34 (natural) 24 (tiny) 36, 5 (ft) 4, 120 (lbs)", "US"),
+    ("Stats 32 (natural) 35 (tiny) 5 (ft) 5 0194 (lbs)", "US"),
 ]
 
 

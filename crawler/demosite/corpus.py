@@ -134,7 +134,8 @@ class ImageSpec:
 class Photo:
     name: str  # the file name in /img/{name}
     spec: ImageSpec
-    kind: str  # "original", "copy" (same bytes, new name), "variant" (near-duplicate), "portrait" or "bad-{kind}"
+    kind: str  # "original", "copy" (same bytes, new name), "variant" (near-duplicate), "portrait",
+    # "stock", "stock-variant" (the hard site's stock photos) or "bad-{kind}"
 
 
 @dataclass(frozen=True)

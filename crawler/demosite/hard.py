@@ -5,10 +5,10 @@ Every identifier shared by ads of unrelated networks here is one of these, and n
 them makes its ads one network:
 
 - stock photos (STOCKS of them, the first the public-domain NASA astronaut portrait, a
-  real face): a few networks of every kind (singletons too) put one on most of their ads,
-  about a tenth of the site; the same file again, the same bytes under a new name, or
-  re-cropped, resized and re-compressed (near-duplicate pHash, different bytes; the portrait
-  now and then mirrored, so only the face links it);
+  real face): a few networks of every kind (singletons too) put one on about a third of
+  their ads (a singleton's one ad always), about a tenth of the site; the same file again,
+  the same bytes under a new name, or re-cropped, resized and re-compressed (near-duplicate
+  pHash, different bytes; the portrait now and then mirrored, so only the face links it);
 - the site's phone: in the footer of every page (outside the ad, where the demo site file
   reads nothing) and in the body of about BOOKED of the ads ("Booked through Demo
   Classifieds, call 702-555-01XX"), where it is extracted;
@@ -57,6 +57,8 @@ AGENCY_ON_AD = 0.3  # share of an agency poster's ads with the agency's number (
 TEMPLATES = 12  # wording templates every network picks from
 SHARES = {"singleton": 0.15, "agency": 0.15, "rotating": 0.20, "email": 0.10}  # of the ads; "plain" the rest
 KINDS = ("singleton", "plain", "agency", "rotating", "email")
+# Fewest ads of each kind (an agency's phone on under half of 3); a network cut smaller is plain or a singleton.
+MIN_SIZE = {"plain": 2, "agency": 3, "rotating": 4, "email": 2}
 NOTICE = ("All advertisers are independent adults, 18+. {site} does not arrange meetings, check ads or "
           "take part in any transaction. Never send a deposit before meeting. Report an ad with the link below.")
 LAS_VEGAS = next(city for city in CITIES if city.name == "Las Vegas")
@@ -159,8 +161,8 @@ def _plan(ads: int, rng: random.Random) -> list[tuple[str, int, int | None]]:
             break
         size = min(size, left)
         left -= size
-        if kind == "rotating" and size < 4 or kind in ("email", "plain") and size < 2:
-            kind = "plain" if size >= 2 else "singleton"
+        if size < MIN_SIZE.get(kind, 1):
+            kind, agency = "plain" if size >= 2 else "singleton", None
         plan.append((kind, size, agency))
     return plan
 

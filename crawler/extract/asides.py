@@ -67,7 +67,7 @@ def asides_allow(parts: list[list[str]], before: str = "") -> bool:
         ahead += len(part)
         if ahead < 3 or total - ahead < 3:
             return False
-    if any(len(group) == 2 for part in parts[:-1] for group in (part[-1],)) \
+    if any(len(part[-1]) == 2 for part in parts[:-1]) \
             or any(len(part[0]) == 2 for part in parts[1:]):
         return False  # pairs of digits by an aside: a date or coordinates ("2024 (x) 05-17 14:32")
     if (len(parts[0]) == 1 and len(digits[0]) == 4 and digits[0][0] == "1") or _LABELLED.search(before):

@@ -63,7 +63,7 @@ def reference_spans(text: str) -> list[tuple[int, int]]:
         if _PHONE_BEFORE.search(text, *before) or _NO_LABEL_BEFORE.search(text, *before):
             continue
         number = _NUMBER.match(text, _FILLER.match(text, label.end()).end())
-        if number and number.end() > number.start():
+        if number:
             found.append(number.span())
     for bare in _BARE.finditer(text):
         if not _OWNER_BEFORE.search(text, max(0, bare.start() - _LOOK_BACK), bare.start()):
