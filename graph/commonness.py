@@ -15,8 +15,8 @@ identifier is **common**, and joins nothing, when
 - or it would join `many_groups` (10) groups or more, however much of them it covers: a footer
   phone on every ad of a site (a picture or face: `many_picture_groups`, 5, one-ad posters with a
   number of their own, when no other picture spreads like it: a stock photo);
-- or it would join `min_groups` groups or more and is on `max_site_share` (a fifth) or more of one
-  site's ads.
+- or it would join `min_groups` groups or more, covers at most `max_site_coverage` (75 %) of them,
+  and is on `max_site_share` (a fifth) or more of the ads of a site of `min_site_ads` (100) or more.
 
 One identifier is a phone, an email, a handle, a *family* of near-duplicate pictures (the same
 photo re-compressed or re-cropped, joined by NEAR_DUPLICATE) or a face (faces joined by
@@ -105,9 +105,9 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
     narrowest first (those found evidence join their groups into wider ones for the next), not by
     taking it away: two stock photos on the same networks would each hide the other.
     A picture's coverage counts the pictures spread like it (over some of the same groups and no
-    others), and the many-groups rule takes only a picture that spreads alone: a victim's photo
-    set, each on some ads of each burner phone, spreads together; a stock photo on every ad of
-    many one-ad posters spreads alone."""
+    others), and a picture with none spread like it is common on many one-ad posters: a victim's
+    photo set, each on some ads of each burner phone, spreads together; a stock photo on every ad
+    of many one-ad posters spreads alone."""
     n_ads, n_units = len(ad_site), len(strong)
     ads_of = _ads_of_units(n_units, link_ad, link_unit)
     parent = _co_travelling(n_ads, ads_of, strong, state, rules)
@@ -116,10 +116,7 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
     for u in range(n_units):
         if parent[u] != u:
             head_ads[parent[u]] = sorted(set(head_ads[parent[u]]) | set(ads_of[u]))
-    head_state = {u: state[u] for u in heads}
-    for u in range(n_units):
-        if state[u] == KEPT_COMMON:
-            head_state[parent[u]] = KEPT_COMMON
+    head_state = {u: state[u] for u in heads}  # only NORMAL units travel together: a head's state is its own
     share, big_share = {}, {}
 
     def site_share(u: int) -> float:
@@ -134,7 +131,7 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
 
     def big_site_share(u: int) -> float:
         if u not in big_share:
-            big_share[u] = _big_site_share(head_ads[u], ad_site, site_ads, rules.min_site_ads)
+            big_share[u] = _site_share(head_ads[u], ad_site, site_ads, rules.min_site_ads)
         return big_share[u]
 
     verdict: dict[int, Spread] = {}
@@ -198,15 +195,9 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
     # of the runs of burner phones a network rotated through, make one group of them, so the photo
     # on all of them joins one group; a stock photo joins networks that nothing narrower joins.
     weak_rules = dataclasses.replace(rules, many_groups=math.inf, min_groups=rules.min_picture_groups)
-    wider = list(range(int(base.max()) + 1 if len(base) else 0))  # union-find over base groups
-    wider_ads = [base_ads[g] for g in range(len(wider))]
-    wider_strong = [base_strong[g] for g in range(len(wider))]
-
-    def find(g: int) -> int:
-        while wider[g] != g:
-            wider[g] = wider[wider[g]]
-            g = wider[g]
-        return g
+    n_base = int(base.max()) + 1 if len(base) else 0
+    wider = _Groups([base_ads[g] for g in range(n_base)], [base_strong[g] for g in range(n_base)])
+    find, wider_ads, wider_strong = wider.find, wider.ads, wider.strong
 
     order = sorted(touched, key=lambda u: len(touched[u]))
     for start, end in _runs([len(touched[u]) for u in order]):
@@ -240,14 +231,8 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
             if reason:
                 common.add(u)
         for u in level:
-            if u not in common:
-                groups_of = sorted(touched[u])
-                for g in groups_of[1:]:
-                    x, y = find(groups_of[0]), find(g)
-                    if x != y:
-                        wider[y] = x
-                        wider_ads[x] += wider_ads[y]
-                        wider_strong[x] += wider_strong[y]
+            if u not in common and touched[u]:
+                wider.join(sorted(touched[u]))
     return [verdict[parent[u]] for u in range(n_units)]
 
 
@@ -259,6 +244,35 @@ def networks(n_ads: int, link_ad: Sequence[int], link_unit: Sequence[int], linki
     left = np.asarray(link_ad, dtype=np.int64)[keep]
     right = np.asarray(link_unit, dtype=np.int64)[keep] + n_ads
     return components(n_ads + len(linking), left, right)[:n_ads]
+
+
+class _Groups:
+    """Union-find over items 0..n-1, each root holding the ads and strong identifiers of its items."""
+
+    def __init__(self, ads: list[int], strong: list[int]):
+        self.parent = list(range(len(ads)))
+        self.ads = ads
+        self.strong = strong
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def join(self, items: Sequence[int]) -> int:
+        """Put these items (at least one) in one group; returns its root."""
+        root = self.find(items[0])
+        for item in items[1:]:
+            other = self.find(item)
+            if other != root:
+                if self.ads[other] > self.ads[root]:
+                    root, other = other, root
+                self.parent[other] = root
+                self.ads[root] += self.ads[other]
+                self.strong[root] += self.strong[other]
+        return root
 
 
 def _runs(values: list[int]) -> list[tuple[int, int]]:
@@ -303,13 +317,7 @@ def _co_travelling(n_ads: int, ads_of: list[list[int]], strong: Sequence[bool], 
     len(u) - ceil(share * len(u)) + 1 of them."""
     share = rules.co_travel
     n_units = len(ads_of)
-    parent = list(range(n_units))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    together = _Groups([0] * n_units, [0] * n_units)
 
     units_of_ad: list[list[int]] = [[] for _ in range(n_ads)]
     eligible = [len(ads) >= rules.min_groups and state[u] == NORMAL for u, ads in enumerate(ads_of)]
@@ -331,18 +339,14 @@ def _co_travelling(n_ads: int, ads_of: list[list[int]], strong: Sequence[bool], 
                 continue
             mine = mine or set(ads)
             if sum(1 for a in ads_of[v] if a in mine) >= need:
-                parent[find(v)] = find(u)
-    return [find(u) for u in range(n_units)]
+                together.join([u, v])
+    return [together.find(u) for u in range(n_units)]
 
 
-def _site_share(ads: list[int], ad_site: Sequence[int], site_ads: Sequence[int]) -> float:
+def _site_share(ads: list[int], ad_site: Sequence[int], site_ads: Sequence[int], min_site_ads: int = 1) -> float:
+    """The largest share of one site's ads these ads are, among sites of at least min_site_ads."""
     per_site = Counter(ad_site[a] for a in ads)
-    return max((n / max(site_ads[s], 1) for s, n in per_site.items()), default=0.0)
-
-
-def _big_site_share(ads: list[int], ad_site: Sequence[int], site_ads: Sequence[int], min_site_ads: int) -> float:
-    per_site = Counter(ad_site[a] for a in ads)
-    return max((n / site_ads[s] for s, n in per_site.items() if site_ads[s] >= min_site_ads), default=0.0)
+    return max((n / site_ads[s] for s, n in per_site.items() if site_ads[s] >= max(min_site_ads, 1)), default=0.0)
 
 
 def _spread(n_ads: int, units: list[int], ads_of: dict[int, list[int]], strong: Sequence[bool]
@@ -381,47 +385,20 @@ def _spread(n_ads: int, units: list[int], ads_of: dict[int, list[int]], strong: 
 
 def _ordered_spread(n_ads: int, units: list[int], ads_of: dict[int, list[int]]) -> dict[int, tuple[int, float]]:
     """(groups, coverage) of each of these (strong) units against the ads as only the units on fewer
-    ads join them: units are added smallest first to a union-find, each judged just before its
-    size is added."""
-    parent = list(range(n_ads))
-    size = [1] * n_ads
-    strongs = [0] * n_ads
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    ads join them: units are added smallest first, each judged just before its size is added."""
+    joined = _Groups([1] * n_ads, [0] * n_ads)
     result = {}
     by_size = sorted(units, key=lambda u: len(ads_of[u]))
-    start = 0
-    while start < len(by_size):
-        d = len(ads_of[by_size[start]])
-        end = start
-        while end < len(by_size) and len(ads_of[by_size[end]]) == d:
-            end += 1
+    for start, end in _runs([len(ads_of[u]) for u in by_size]):
         level = by_size[start:end]
         for u in level:
-            roots = {find(a) for a in ads_of[u]}
-            groups = sum(1 for r in roots if size[r] >= 2 or strongs[r])
-            spanned = sum(size[r] for r in roots)
-            result[u] = (groups, d / spanned if spanned else 1.0)
+            roots = {joined.find(a) for a in ads_of[u]}
+            groups = sum(1 for r in roots if joined.ads[r] >= 2 or joined.strong[r])
+            spanned = sum(joined.ads[r] for r in roots)
+            result[u] = (groups, len(ads_of[u]) / spanned if spanned else 1.0)
         for u in level:
-            ads = ads_of[u]
-            if not ads:
-                continue
-            root = find(ads[0])
-            for a in ads[1:]:
-                other = find(a)
-                if other != root:
-                    if size[other] > size[root]:
-                        root, other = other, root
-                    parent[other] = root
-                    size[root] += size[other]
-                    strongs[root] += strongs[other]
-            strongs[root] += 1
-        start = end
+            if ads_of[u]:
+                joined.strong[joined.join(ads_of[u])] += 1
     return result
 
 
