@@ -30,11 +30,12 @@ from typing import Iterable
 import neo4j
 import numpy as np
 
-from graph.commonness import CONFIRMED, KEPT_COMMON, NORMAL, STRONG_KINDS, Rules, Spread, components, judge
+from graph.commonness import CONFIRMED, KEPT_COMMON, NORMAL, STRONG_KINDS, Rules, components, judge
 from graph.commonness import networks as components_of_ads
 from graph.queries import networks as q
 
-KIND_OF_LABEL = {"Phone": "phone", "Email": "email", "Handle": "handle", "Image": "image", "Face": "face"}
+KINDS = {"phone": "Phone", "email": "Email", "handle": "Handle", "image": "Image", "face": "Face"}  # kind: label
+KIND_OF_LABEL = {label: kind for kind, label in KINDS.items()}
 
 
 def network_id(site: str, site_ad_id: str) -> str:
@@ -42,11 +43,12 @@ def network_id(site: str, site_ad_id: str) -> str:
     return "n" + hashlib.sha256(f"{site}\x1f{site_ad_id}".encode()).hexdigest()[:16]
 
 
-def keep_ids(before: dict, fresh: dict) -> dict:
+def keep_ids(before: dict, fresh: dict, in_use=lambda network: False) -> dict:
     """Network ids after a recomputation, keeping the ones investigators know: each old id goes to
     the new network holding most of its ads (ties: the smaller new id); a new network that gets no
-    old id keeps its fresh id, or, if another network took that one, another its ads would found.
-    before/fresh: {ad key: network id or None}. Pure; returns {ad key: id}."""
+    old id keeps its fresh id, or, if another network took that one or in_use(it) says ads outside
+    `before` still carry it, another its ads would found. before/fresh: {ad key: network id or
+    None}. Pure but for in_use; returns {ad key: id}."""
     pieces: dict[str, list] = {}
     for key, net in fresh.items():
         if net:
@@ -54,14 +56,17 @@ def keep_ids(before: dict, fresh: dict) -> dict:
     claims = sorted(((-sum(1 for k in members if before.get(k) == old), new, old)
                      for new, members in pieces.items() for old in {before.get(k) for k in members} if old))
     names: dict[str, str] = {}
+    taken: set[str] = set()
     for _, new, old in claims:
-        if new not in names and old not in names.values():
+        if new not in names and old not in taken:
             names[new] = old
-    taken, known = set(names.values()), {n for n in before.values() if n}
+            taken.add(old)
+    known = {n for n in before.values() if n}
     for new, members in sorted(pieces.items()):
         if new not in names:
-            names[new] = new if new not in taken else next(  # another network took the id it was given
-                nid for nid in _candidate_ids(sorted(members)) if nid not in taken | known)
+            free = new not in taken and (new in known or not in_use(new))  # in known: all its ads are here
+            names[new] = new if free else next(
+                nid for nid in _candidate_ids(sorted(members)) if nid not in taken and nid not in known and not in_use(nid))
             taken.add(names[new])
     return {key: names.get(net) if net else None for key, net in fresh.items()}
 
@@ -117,32 +122,28 @@ class Region:
 
 @dataclass
 class Decision:
-    """What settling a region decided: each ad's network after (and before), each identifier
-    node's spread, the nodes newly common or no longer so, and the merges and splits."""
+    """What settling a region decided: each ad's network after (and before), the ads whose network
+    id changes ([{site, site_ad_id, network_id}], sorted), the identifiers newly common or no longer
+    so, and the merges and splits."""
 
     after: dict[tuple[str, str], str]
     before: dict[tuple[str, str], str | None]
-    spreads: list[Spread]
-    units: list[int]  # the unit (picture family, face, or the node itself) of each node
+    changed: list[dict]
     set_common: list[dict]
     clear_common: list[dict]
     events: list[dict]
     became_common: list[str]
-
-    def changed(self) -> list[dict]:
-        """[{site, site_ad_id, network_id}] of the ads whose network id changes, sorted."""
-        return [{"site": s, "site_ad_id": i, "network_id": n} for (s, i), n in sorted(self.after.items())
-                if self.before.get((s, i)) != n]
 
     @property
     def moved(self) -> int:
         return sum(1 for k, n in self.after.items() if self.before.get(k) and self.before[k] != n)
 
 
-def decide(region: Region, cause: str, rules: Rules = Rules(), describe=None) -> Decision:
+def decide(region: Region, cause: str, rules: Rules = Rules(), describe=None, in_use=lambda network: False) -> Decision:
     """Judge the region's identifiers, recompute its networks and name them. Pure but for
     describe(nodes) -> {node: (label, key)}, needed only when region.nodes are not (label, key)
-    already (a rebuild's are node ids): it is asked only about identifiers whose verdict changed."""
+    already (a rebuild's are node ids): it is asked only about identifiers whose verdict changed;
+    and in_use(network id): whether ads outside the region carry that id (see keep_ids)."""
     n_nodes = len(region.nodes)
     family = components(n_nodes, [a for a, _ in region.pairs], [b for _, b in region.pairs]) if n_nodes else []
     unit_of: dict[int, int] = {}
@@ -178,9 +179,9 @@ def decide(region: Region, cause: str, rules: Rules = Rules(), describe=None) ->
     names = {label: network_id(*key) for label, key in founders.items()}
     fresh = {key: names[label] for key, label in zip(region.ads, labels)}
     before = dict(zip(region.ads, region.before))
-    after = keep_ids(before, fresh)
-    to_set = [node for node in range(n_nodes) if spreads[units[node]].common
-              and (not region.common[node] or spreads[units[node]].reason != "kept")]
+    after = keep_ids(before, fresh, in_use)
+    # Only what changes is written: an identifier keeps the figures it was judged common with.
+    to_set = [node for node in range(n_nodes) if spreads[units[node]].common and not region.common[node]]
     to_clear = [node for node in range(n_nodes) if region.common[node] and not spreads[units[node]].common]
     need = sorted(set(to_clear) | {m for node in to_set for m in members[units[node]]})
     described = describe(need) if describe else {n: region.nodes[n] for n in need}
@@ -193,15 +194,15 @@ def decide(region: Region, cause: str, rules: Rules = Rules(), describe=None) ->
             "ads": spread.ads, "groups": None, "coverage": None, "site_share": None,
             "reason": "kept: joined to an identifier judged common"}
         # A unit judged common before keeps its name as copies join it (they come in as kept).
-        known = [region.common_unit[m] for m in members[units[node]] if m < len(region.common_unit)
-                 and region.common_unit[m]]
+        known = [region.common_unit[m] for m in members[units[node]] if region.common_unit[m]]
         unit_key = min(known) if known else min(name[m] for m in members[units[node]])
         set_rows.append({"label": label, "key": key, "unit": unit_key, **figures})
-        if not region.common[node]:
-            newly.append(name[node])
+        newly.append(name[node])
     clear_rows = [{"label": described[n][0], "key": described[n][1]} for n in to_clear]
     stopped = [f"{r['label']}:{r['key']}" for r in clear_rows]
-    return Decision(after, before, spreads, units, set_rows, clear_rows,
+    changed = [{"site": s, "site_ad_id": i, "network_id": n} for (s, i), n in sorted(after.items())
+               if before.get((s, i)) != n]
+    return Decision(after, before, changed, set_rows, clear_rows,
                     network_events(before, after, cause, sorted(newly), stopped), sorted(newly))
 
 
@@ -275,7 +276,8 @@ def settle_in(tx: neo4j.ManagedTransaction, keys: list[tuple[str, str]], cause: 
               networks: Iterable[str] = ()) -> Settled:
     """settle inside a transaction; networks: ids whose ads belong to the region too."""
     region = read_region(tx, region_ads(tx, keys, networks))
-    decision = decide(region, cause, rules)
+    decision = decide(region, cause, rules, in_use=lambda network: tx.run(
+        q.NETWORK_HAS_ADS, network_id=network).single(strict=True)["has"])
     write(tx, decision)
     return Settled(len(region.ads), len({n for n in decision.before.values() if n}),
                    len(set(decision.after.values())), decision.moved,
@@ -354,8 +356,7 @@ def write(tx: neo4j.ManagedTransaction, decision: Decision, ids: bool = True) ->
         tx.run(q.SET_COMMON, rows=sorted(decision.set_common, key=lambda r: (r["label"], r["key"])), now=now).consume()
     if decision.clear_common:
         tx.run(q.CLEAR_COMMON, rows=sorted(decision.clear_common, key=lambda r: (r["label"], r["key"]))).consume()
-    changed = decision.changed()
-    if changed and ids:
-        tx.run(q.SET_NETWORKS, ads=changed).consume()
+    if decision.changed and ids:
+        tx.run(q.SET_NETWORKS, ads=decision.changed).consume()
     if decision.events:
         tx.run(q.ADD_NETWORK_EVENTS, events=decision.events, now=now).consume()

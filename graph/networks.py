@@ -15,10 +15,8 @@ from typing import Iterable
 
 import neo4j
 
-from graph.linking import keep_ids, network_id, settle, settle_in  # noqa: F401 (keep_ids, network_id: the naming rule)
+from graph.linking import KINDS, keep_ids, network_id, settle, settle_in  # noqa: F401 (the naming rule, the kinds)
 from graph.queries import networks as q
-
-KINDS = {"phone": "Phone", "email": "Email", "handle": "Handle", "image": "Image", "face": "Face"}
 
 
 def assign_networks(driver: neo4j.Driver, ads: Iterable[tuple[str, str]], cause: str = "new links") -> int:
@@ -33,12 +31,6 @@ def ads_with_images(driver: neo4j.Driver, sha256s: list[str]) -> list[tuple[str,
     return [(r["site"], r["site_ad_id"]) for r in records]
 
 
-def count(driver: neo4j.Driver) -> tuple[int, int]:
-    """(ads, networks)."""
-    record = driver.execute_query(q.COUNT_NETWORKS, routing_=neo4j.RoutingControl.READ).records[0]
-    return record["ads"], record["networks"]
-
-
 def rebuild(driver: neo4j.Driver, progress=lambda done, total: None) -> int:
     """Every network and every identifier's commonness from scratch. Returns the number of ads."""
     from graph.rebuild import rebuild_networks
@@ -48,17 +40,10 @@ def rebuild(driver: neo4j.Driver, progress=lambda done, total: None) -> int:
 
 def why_linked(driver: neo4j.Driver, a: tuple[str, str], b: tuple[str, str]) -> list[dict] | None:
     """The shortest chain of shared evidence from ad a to ad b through ads of their network
-    (ignored identifiers left out), or None when there is none."""
+    (ignored and common identifiers left out), or None when there is none."""
     records = driver.execute_query(q.WHY_LINKED, a={"site": a[0], "site_ad_id": a[1]},
                                    b={"site": b[0], "site_ad_id": b[1]}, routing_=neo4j.RoutingControl.READ).records
     return records[0]["chain"] if records else None
-
-
-def set_ignored(driver: neo4j.Driver, key: str, ignored: bool = True) -> str | None:
-    """Mark an identifier (E.164, email, platform:handle, image SHA-256, face id) as not evidence of
-    a link, or undo it, without touching networks. Returns its label, or None when there is none."""
-    records = driver.execute_query(q.SET_IGNORED, key=key, ignored=ignored).records
-    return records[0]["label"] if records else None
 
 
 def ignore(driver: neo4j.Driver, kind: str, key: str, ignored: bool = True) -> dict | None:
@@ -74,8 +59,9 @@ def confirm(driver: neo4j.Driver, kind: str, key: str, confirmed: bool = True) -
 
 
 def mark(driver: neo4j.Driver, kind: str, key: str, word: str, value: bool) -> dict | None:
-    """Set an admin's word (ignored or confirmed) on one identifier and settle the networks of the
-    ads it is on in the same transaction, so networks it alone joined split and networks it joins
+    """Set an admin's word (ignored or confirmed) on one identifier, and on every copy linking judges
+    with it (a picture's near-duplicates, a face's same faces), and settle the networks of the ads
+    they are on in the same transaction, so networks it alone joined split and networks it joins
     again merge, recorded as network events. Returns {label, ads, moved, networks_before,
     networks_after}; None when there is no such identifier."""
     label = KINDS[kind]
@@ -103,13 +89,14 @@ def common_identifiers(driver: neo4j.Driver, min_ads: int = 1, limit: int = 500)
     members are counted in `members`, its ads summed over them (networks, sites and places: the
     most of any one). The figures are those of when it was judged (on judged_ads ads); a family
     judged common stays so as copies join it. Most shared first."""
-    rows: dict[str, dict] = {}
+    rows: dict[tuple, dict] = {}
     for record in driver.execute_query(q.COMMON_IDENTIFIERS, min_ads=min_ads, limit=limit,
                                        routing_=neo4j.RoutingControl.READ).records:
         row = record.data()
         unit = row.pop("unit") or f"{row['label']}:{row['key']}"
-        if unit in rows and not (row["ignored"] or row["confirmed"]):
-            first = rows[unit]
+        group = (unit, row["ignored"], row["confirmed"])  # an admin's word sets a copy apart
+        if group in rows:
+            first = rows[group]
             first["members"] += 1
             first["ads"] += row["ads"]
             for field in ("networks", "sites", "places"):
@@ -117,8 +104,7 @@ def common_identifiers(driver: neo4j.Driver, min_ads: int = 1, limit: int = 500)
             if row["groups"] is not None and (first["groups"] is None or row["groups"] > first["groups"]):
                 first.update({k: row[k] for k in ("groups", "coverage", "site_share", "reason", "judged_ads")})
             continue
-        rows.setdefault(unit if not (row["ignored"] or row["confirmed"]) else f"{unit}#{row['key']}",
-                        {**row, "unit": unit, "members": 1})
+        rows[group] = {**row, "unit": unit, "members": 1}
     return sorted(rows.values(), key=lambda r: (-r["ads"], r["label"], r["key"]))[:limit]
 
 

@@ -5,10 +5,12 @@ Everything is read first (one read transaction, in slices of node ids, identifie
 ids to keep rows small), decided in memory (graph/linking.py and graph/commonness.py, as for a
 landing batch but with every ad in view, so every identifier is judged afresh), then written:
 the new network ids are staged beside the ones in use (`network_next`, in batches), the verdicts
-and events written, and the staged ids swapped in. Interrupted (Ctrl-C, the database gone) before
-the swap, the previous network ids are left exactly as they were; in the swap (seconds at a
-million ads), running the command again finishes it. Ids are kept where networks stay together,
-so a rebuild that changes nothing writes nothing."""
+and events written, and the staged ids swapped in. Interrupted (Ctrl-C, the database gone) while
+staging, the previous network ids and verdicts are left exactly as they were. Between the verdicts
+and the end of the swap (seconds at a million ads) the verdicts and events already say what the
+swap does: run the command again to finish it (it then records those merges and splits a second
+time). Ids are kept where networks stay together, and only changes are written, so a rebuild that
+changes nothing writes nothing."""
 
 from __future__ import annotations
 
@@ -54,16 +56,14 @@ def rebuild_networks(driver: neo4j.Driver, rules: Rules = Rules(),
 
         decision = decide(region, "rebuild of every network", rules, describe)
         # A million ids do not fit one transaction's memory: they are staged in batches beside the
-        # ids in use, then swapped in. Stopped while staging, the rebuild changed nothing; stopped in
-        # the swap (seconds), running it again finishes the job.
+        # ids in use, then swapped in (see the module's docstring for an interruption).
         session.run(q.CLEAR_STAGED).consume()
-        changed = decision.changed()
-        for start in range(0, len(changed), STAGE_BATCH):
-            session.execute_write(stage, changed[start:start + STAGE_BATCH])
+        for start in range(0, len(decision.changed), STAGE_BATCH):
+            session.execute_write(stage, decision.changed[start:start + STAGE_BATCH])
         session.execute_write(write, decision, False)
         session.run(q.SWAP_STAGED).consume()
     return Rebuilt(len(region.ads), len(set(decision.after.values())),
-                   sum(1 for k, n in decision.after.items() if decision.before.get(k) != n),
+                   len(decision.changed),
                    sum(1 for e in decision.events if e["kind"] == "merge"),
                    sum(1 for e in decision.events if e["kind"] == "split"),
                    len({r["unit"] for r in decision.set_common}))
@@ -71,9 +71,11 @@ def rebuild_networks(driver: neo4j.Driver, rules: Rules = Rules(),
 
 def read_everything(tx: neo4j.ManagedTransaction, progress: Callable[[int, int], None], total: int) -> Region:
     """Every ad and the identifiers that may link it, as a Region whose nodes are Neo4j node ids."""
-    marked: dict[str, set[int]] = {"common": set(), "ignored": set(), "confirmed": set()}
+    marked: dict[str, set[int]] = {"common": set(), "confirmed": set()}  # ignored ones are not read at all
     for row in tx.run(q.REBUILD_MARKED):
-        marked[row["word"]].add(row["id"])
+        for word in marked:
+            if row[word]:
+                marked[word].add(row["id"])
     top = tx.run(q.MAX_NODE_ID).single(strict=True)["top"]
     ads = {"ids": [], "sites": [], "site_ad_ids": [], "networks": []}
     links = {"ads": [], "nodes": [], "strong": []}
@@ -107,6 +109,7 @@ def read_everything(tx: neo4j.ManagedTransaction, progress: Callable[[int, int],
     region.strong = [nid in strong_ids for nid in region.nodes]
     region.confirmed = [nid in marked["confirmed"] for nid in region.nodes]
     region.common = [nid in marked["common"] for nid in region.nodes]
+    region.common_unit = [None] * len(region.nodes)  # judged afresh: no unit is kept
     region.total_ads = [-1] * len(region.nodes)
     region.link_ad = [ad_index[a] for a in links["ads"]] + [ad_index[a] for a in faces["ads"]]
     region.link_node = [index[n] for n in links["nodes"]] + [index[n] for n in faces["nodes"]]

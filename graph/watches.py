@@ -8,7 +8,6 @@ the alerts. Nothing here is evidence: the evidence is in the graph and the archi
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import sqlite3
@@ -121,10 +120,10 @@ def run_all(db: sqlite3.Connection, driver: neo4j.Driver, webhook: str | None = 
     post it to the webhook). A watch that fails is noted and skipped. Returns the new alerts."""
     created = []
     for watch in all_watches(db):
-        watch, moves = follow_network(db, driver, watch)
         try:
-            result = sq.run(driver, watch.query, watch.params)
-        except sq.StoredQueryError as exc:
+            params, moves = follow_network(driver, watch)
+            result = sq.run(driver, watch.query, params)
+        except (sq.StoredQueryError, neo4j.exceptions.Neo4jError) as exc:
             db.execute("UPDATE watches SET last_run_at = ?, last_error = ? WHERE id = ?", (_now(), str(exc), watch.id))
             continue
         at = _now()
@@ -134,6 +133,8 @@ def run_all(db: sqlite3.Connection, driver: neo4j.Driver, webhook: str | None = 
             new = [row for row in moves + result.rows if row_hash(row) not in known]
             error = "more rows than the row limit: some may not be seen" if result.truncated else None
             db.execute("UPDATE watches SET last_run_at = ?, last_error = ? WHERE id = ?", (at, error, watch.id))
+            if params != watch.params:  # it followed its network: saved with the alert that says so
+                db.execute("UPDATE watches SET params = ? WHERE id = ?", (json.dumps(params), watch.id))
             if not new:
                 continue
             db.executemany("INSERT OR IGNORE INTO seen (watch_id, row_hash) VALUES (?, ?)",
@@ -141,7 +142,7 @@ def run_all(db: sqlite3.Connection, driver: neo4j.Driver, webhook: str | None = 
             alert_id = db.execute("INSERT INTO alerts (watch_id, created_at, rows, count) VALUES (?, ?, ?, ?)",
                                   (watch.id, at, json.dumps(new), len(new))).lastrowid
         alert = {"alert_id": alert_id, "watch_id": watch.id, "watch": watch.label, "query": watch.query.name,
-                 "params": watch.params, "created_at": at, "count": len(new), "rows": new}
+                 "params": params, "created_at": at, "count": len(new), "rows": new}
         created.append(alert)
         if webhook:  # after the commit: the alert is kept whatever the webhook does
             try:
@@ -151,27 +152,27 @@ def run_all(db: sqlite3.Connection, driver: neo4j.Driver, webhook: str | None = 
     return created
 
 
-def follow_network(db: sqlite3.Connection, driver: neo4j.Driver, watch: Watch) -> tuple[Watch, list[dict]]:
-    """A watch on a network (a network_id parameter) follows it through merges and splits: the
-    merges and splits it took part in since the watch last ran become rows of its next alert, and
-    when it was merged into another network the watch moves to that one (saved)."""
+def follow_network(driver: neo4j.Driver, watch: Watch) -> tuple[dict, list[dict]]:
+    """A watch on a network (a network_id parameter) follows it through merges and splits: returns
+    the parameters to run it with (its successor's id when it was merged away) and rows for the
+    merges and splits it took part in since the watch began (those already alerted are seen rows,
+    so a run that failed loses none) and, when it moved, a row saying so. Saving the new parameters
+    is the caller's, with the alert."""
     from graph.networks import network_events, successor
 
     network = watch.params.get("network_id")
     if not isinstance(network, str):
-        return watch, []
-    since = datetime.fromisoformat(watch.last_run_at or watch.created_at)
+        return watch.params, []
+    since = datetime.fromisoformat(watch.created_at)
     moves = [{"network_event": e["kind"], "event_id": e["event_id"], "at": e["at"], "network_id": e["network_id"],
               "networks": e["networks"], "cause": e["cause"]}
              for e in network_events(driver, network) if datetime.fromisoformat(e["at"]) > since]
     now = successor(driver, network)
-    if now != network:
-        params = {**watch.params, "network_id": now}
-        db.execute("UPDATE watches SET params = ? WHERE id = ?", (json.dumps(params), watch.id))
-        watch = dataclasses.replace(watch, params=params)
-        moves.append({"network_event": "followed", "network_id": network, "now": now,
-                      "cause": f"network {network} was merged into {now}: the watch follows it"})
-    return watch, moves
+    if now == network:
+        return watch.params, moves
+    return {**watch.params, "network_id": now}, moves + [
+        {"network_event": "followed", "network_id": network, "now": now,
+         "cause": f"network {network} was merged into {now}: the watch follows it"}]
 
 
 def _post(url: str, alert: dict) -> None:

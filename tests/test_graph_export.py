@@ -21,7 +21,7 @@ from graph.export.text import xml_safe
 from graph.faces import link_face_pairs
 from graph.ingest import write_batch
 from graph.neardup import PhashIndex, link_near_duplicates
-from graph.networks import assign_networks, set_ignored
+from graph.networks import assign_networks, ignore
 from graph.records import normalize, readable_phone
 
 from helpers import REPO, observation
@@ -94,7 +94,7 @@ def build_network(driver, data_dir=None) -> dict:
                                                       (image_b["sha256"], image_b["phash"])])
     face_ids = [r[0] for r in driver.execute_query("MATCH (f:Face) RETURN f.face_id ORDER BY f.face_id").records]
     link_face_pairs(driver, [(face_ids[0], face_ids[1], 0.97)])
-    set_ignored(driver, "contact@example.org")  # a boolean property (ad 1 alone carries it)
+    ignore(driver, "email", "contact@example.org")  # a boolean property (ad 1 alone carries it)
     net = driver.execute_query("MATCH (a:Ad {site_ad_id: '1'}) RETURN a.network_id").records[0][0]
     return {"network_id": net, "pages": pages, "images": [image_a, image_b]}
 

@@ -6,7 +6,7 @@ import pytest
 
 from graph.ingest import write_batch
 from graph.networks import (assign_networks, common_identifiers, ignore, keep_ids, network_events, network_id, rebuild,
-                            set_ignored, why_linked)
+                            why_linked)
 from graph.records import normalize
 
 from helpers import observation, sha
@@ -80,10 +80,11 @@ def test_a_site_phone_on_every_ad_is_common_and_splits_what_it_joined(graph):
 def test_ignored_identifiers_join_nothing_and_confirmed_ones_always_join(graph):
     add(graph, ad("a", emails=["footer@example.com"]), ad("b", emails=["footer@example.com"]))
     assert networks(graph)["a"] == networks(graph)["b"]
-    assert set_ignored(graph, "footer@example.com") == "Email"
-    rebuild(graph)
+    assert ignore(graph, "email", "footer@example.com")["networks_after"] == 2
     assert networks(graph)["a"] != networks(graph)["b"]
-    assert set_ignored(graph, "+10000000000") is None
+    rebuild(graph)  # the rebuild finds the same
+    assert networks(graph)["a"] != networks(graph)["b"]
+    assert ignore(graph, "phone", "+10000000000") is None
     # A booking line on one ad of each of four posters is judged common; an admin says it is one operation.
     posters = [ad(f"{p}-{n}", phones=[f"+1312555{120 + p:04d}"] + (["+13125550150"] if n == 0 else []))
                for p in range(4) for n in range(4)]
@@ -155,6 +156,15 @@ def test_a_part_whose_fresh_id_was_taken_gets_another():
     assert result[A] not in (old, "f2") and result[A].startswith("n")
 
 
+def test_a_part_never_takes_an_id_that_ads_outside_still_carry():
+    # Ad A founded network N, which was renamed Z here when it split; N lives on elsewhere. When Z
+    # splits again with A in the smaller part, that part must not be called N.
+    held = network_id(*A)
+    result = keep_ids({A: "z", B: "z", C: "z"}, {A: held, B: "f", C: "f"}, in_use=lambda network: network == held)
+    assert result[B] == result[C] == "z" and result[A] not in (held, "z", "f")
+    assert keep_ids({A: "z", B: "z", C: "z"}, {A: held, B: "f", C: "f"})[A] == held  # nothing holds it: free
+
+
 @pytest.mark.parametrize("ignored_side", [0, 1])
 def test_an_ignored_face_joins_nothing_from_either_side(graph, ignored_side):
     """Two ads sharing nothing but the same face (SAME_FACE between their pictures' faces): one
@@ -212,6 +222,11 @@ def test_a_stock_photo_recompressed_for_every_ad_is_one_identifier_and_common(gr
     assert (rows[0]["groups"], rows[0]["judged_ads"], rows[0]["reason"]) == (2, 2, "joins 2 groups on 33% of their ads")
     # Judged in the same batch that would have joined the first two posters: they never merged.
     assert graph.execute_query("MATCH (e:NetworkEvent) RETURN count(e)").records[0][0] == 0
+    # An admin's word on one copy is a word on the picture: every copy is ignored, one row lists them.
+    assert ignore(graph, "image", sha("stock-3"))["networks_after"] == 5
+    assert scalar_count(graph, "MATCH (i:Image {ignored: true}) RETURN count(i)") == 5
+    [row] = common_identifiers(graph)
+    assert (row["ignored"], row["members"], row["ads"]) == (True, 5, 5)
 
 
 def scalar_count(driver, query: str) -> int:
@@ -256,5 +271,6 @@ def test_a_watch_on_a_network_follows_it_when_it_is_merged_away(graph, tmp_path)
     assert [e["network_event"] for e in events] == ["merge", "followed"]
     assert events[1]["now"] == network_id(SITE, "1")
     [watch] = [w for w in watches.all_watches(db) if w.id == watch_id]
-    assert watch.params == {**watch.params, "network_id": network_id(SITE, "1")}
+    assert watch.params["network_id"] == alert["params"]["network_id"] == network_id(SITE, "1")
+    assert watches.run_all(db, graph) == []  # said once
     assert {row.get("site_ad_id") for row in alert["rows"]} >= {"1", "2", "4"}  # it now sees the whole network

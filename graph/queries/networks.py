@@ -12,8 +12,7 @@ SET a.network_id = row.network_id
 COUNT_NETWORKS = "MATCH (a:Ad) RETURN count(a) AS ads, count(DISTINCT a.network_id) AS networks"
 
 # Why two ads are in one network: the shortest chain of shared evidence through ads of that network,
-# ignored and common identifiers left out. (A common identifier inside the network may show in the chain: Neo4j 5.26 cannot
-# count a node's ads inside a shortestPath predicate, "Index 1 out of bounds".)
+# ignored and common identifiers left out.
 WHY_LINKED = """
 MATCH (a:Ad {site: $a.site, site_ad_id: $a.site_ad_id}), (b:Ad {site: $b.site, site_ad_id: $b.site_ad_id})
 MATCH p = shortestPath((a)-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE|NEAR_DUPLICATE|HAS_FACE|SAME_FACE*..24]-(b))
@@ -21,19 +20,6 @@ WHERE all(n IN nodes(p)[1..-1] WHERE NOT n:Ad OR n.network_id = a.network_id)
   AND all(n IN nodes(p) WHERE NOT coalesce(n.ignored, false) AND NOT coalesce(n.common, false))
 RETURN [n IN nodes(p) | {labels: labels(n), key: coalesce(n.e164, n.address, n.handle_id, n.sha256, n.face_id,
         n.site + '/' + n.site_ad_id)}] AS chain
-"""
-
-# One indexed lookup per label (an OR across labels would scan every node).
-SET_IGNORED = """
-CALL () {
-  MATCH (x:Phone {e164: $key}) RETURN x
-  UNION MATCH (x:Email {address: $key}) RETURN x
-  UNION MATCH (x:Handle {handle_id: $key}) RETURN x
-  UNION MATCH (x:Image {sha256: $key}) RETURN x
-  UNION MATCH (x:Face {face_id: $key}) RETURN x
-}
-SET x.ignored = $ignored
-RETURN labels(x)[0] AS label
 """
 
 ADS_WITH_IMAGES = """
@@ -52,15 +38,19 @@ _IDENTIFIER = """CALL () {
 }"""
 _IDENTIFIER_OF_ROW = _IDENTIFIER.replace("CALL ()", "CALL (row)").replace("$key", "row.key").replace("$label", "row.label")
 
-# An admin's word (ignored, or confirmed) on one identifier, returning the networks of the ads it is
-# on (and those ads, some of which may have no network yet): the networks marking it may split or join.
+# An admin's word (ignored, or confirmed) on one identifier and on every copy judged with it (a
+# picture's near-duplicates, a face's same faces: one identifier to linking), returning the networks
+# of the ads they are on (and those ads, some of which may have no network yet): the networks the
+# word may split or join.
 _MARK_OF_KIND = _IDENTIFIER + """
-SET x.%s = $value
-WITH x
-OPTIONAL CALL (x) {
-  MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad) RETURN a
+WITH x, COLLECT { MATCH (x)-[:NEAR_DUPLICATE|SAME_FACE*0..]-(y) RETURN DISTINCT y } AS family
+UNWIND family AS y
+SET y.%s = $value
+WITH x, y
+OPTIONAL CALL (y) {
+  MATCH (y)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad) RETURN a
   UNION
-  MATCH (x)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(a:Ad) RETURN a
+  MATCH (y)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(a:Ad) RETURN a
 }
 WITH x, collect(DISTINCT a) AS ads
 RETURN labels(x)[0] AS label, [a IN ads WHERE a.network_id IS NOT NULL | a.network_id] AS networks,
@@ -77,18 +67,12 @@ MATCH (a:Ad) WHERE a.network_id IN $networks
 RETURN a.site AS site, a.site_ad_id AS site_ad_id, a.network_id AS network_id
 """
 
-AD_NETWORKS = """
-UNWIND $ads AS key
-MATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})
-RETURN a.site AS site, a.site_ad_id AS site_ad_id, a.network_id AS network_id
-"""
-
-
 # ---- Networks settled over a region (graph/linking.py) ------------------------------------------
-# An identifier that links: not ignored by an admin, and not judged common, unless confirmed.
+# An identifier links when an admin has not ignored it and it is not judged common (a confirmed one
+# never carries the verdict).
 # The ads one hop of linking evidence away from each given ad (through a phone, email, handle,
-# image, a near-duplicate of it, or the same face), with the networks of both: the region whose
-# networks a batch may change is those networks' ads.
+# image, a near-duplicate of it, or the same face, none of them ignored or judged common), with the
+# networks of both: the region whose networks a batch may change is those networks' ads.
 REGION_SEEDS = """
 UNWIND $ads AS key
 MATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})
@@ -122,10 +106,10 @@ MATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})
 RETURN a.site AS site, a.site_ad_id AS site_ad_id, a.network_id AS network_id,
   COLLECT { MATCH (a)-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE]->(x) WHERE NOT coalesce(x.ignored, false)
             RETURN [labels(x)[0], coalesce(x.e164, x.address, x.handle_id), coalesce(x.confirmed, false),
-                    CASE WHEN x.common THEN coalesce(x.common_unit, '') END, COUNT { (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE]-(:Ad) }] } AS strong,
+                    CASE WHEN x.common THEN coalesce(x.common_unit, '') END, COUNT { (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE]-() }] } AS strong,
   COLLECT { MATCH (a)-[:HAS_IMAGE]->(i:Image) WHERE NOT coalesce(i.ignored, false)
             RETURN [i.sha256, coalesce(i.confirmed, false), CASE WHEN i.common THEN coalesce(i.common_unit, '') END,
-                    COUNT { (i)<-[:HAS_IMAGE]-(:Ad) }] } AS images,
+                    COUNT { (i)<-[:HAS_IMAGE]-() }] } AS images,
   COLLECT { MATCH (a)-[:HAS_IMAGE]->(i:Image)-[:HAS_FACE]->(f:Face) WHERE NOT coalesce(f.ignored, false)
             RETURN [f.face_id, coalesce(f.confirmed, false), CASE WHEN f.common THEN coalesce(f.common_unit, '') END,
                     COUNT { (f)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(:Ad) }] } AS faces
@@ -147,9 +131,11 @@ RETURN f.face_id AS a, g.face_id AS b, coalesce(g.confirmed, false) AS confirmed
        CASE WHEN g.common THEN coalesce(g.common_unit, '') END AS common
 """
 
+# Each ad is POSTED_ON its site once: the site's degree is its ad count, read without a scan.
 SITE_AD_COUNTS = """
 UNWIND $sites AS site
-RETURN site, COUNT { MATCH (a:Ad) WHERE a.site = site } AS ads
+MATCH (s:Site {name: site})
+RETURN site, COUNT { (s)<-[:POSTED_ON]-() } AS ads
 """
 
 # $rows: [{label, key, reason, ads, groups, coverage, site_share, unit}]: identifiers judged common
@@ -197,26 +183,19 @@ RETURN e.network_id AS network_id, toString(e.at) AS at ORDER BY e.at DESC LIMIT
 """
 
 
-# Identifiers judged common, ignored or confirmed (each found through its own index), with the
-# figures that made them common and the networks, sites and places their ads span.
-COMMON_IDENTIFIERS = """
-CALL () {
-  MATCH (x:Phone) WHERE x.common = true RETURN x
-  UNION MATCH (x:Phone) WHERE x.ignored = true RETURN x
-  UNION MATCH (x:Phone) WHERE x.confirmed = true RETURN x
-  UNION MATCH (x:Email) WHERE x.common = true RETURN x
-  UNION MATCH (x:Email) WHERE x.ignored = true RETURN x
-  UNION MATCH (x:Email) WHERE x.confirmed = true RETURN x
-  UNION MATCH (x:Handle) WHERE x.common = true RETURN x
-  UNION MATCH (x:Handle) WHERE x.ignored = true RETURN x
-  UNION MATCH (x:Handle) WHERE x.confirmed = true RETURN x
-  UNION MATCH (x:Image) WHERE x.common = true RETURN x
-  UNION MATCH (x:Image) WHERE x.ignored = true RETURN x
-  UNION MATCH (x:Image) WHERE x.confirmed = true RETURN x
-  UNION MATCH (x:Face) WHERE x.common = true RETURN x
-  UNION MATCH (x:Face) WHERE x.ignored = true RETURN x
-  UNION MATCH (x:Face) WHERE x.confirmed = true RETURN x
-}
+
+
+def _flagged(words: tuple[str, ...]) -> str:
+    """Identifier nodes (x) with any of these boolean properties true, each found through its own
+    index (an OR across labels and properties would scan every node)."""
+    return "CALL () {\n  " + "\n  UNION ".join(
+        f"MATCH (x:{label}) WHERE x.{word} = true RETURN x"
+        for label in ("Phone", "Email", "Handle", "Image", "Face") for word in words) + "\n}"
+
+
+# Identifiers judged common, ignored or confirmed, with the figures that made them common and the
+# networks, sites and places their ads span.
+COMMON_IDENTIFIERS = _flagged(("common", "ignored", "confirmed")) + """
 WITH x, COLLECT {
   MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad) RETURN a
   UNION
@@ -225,9 +204,9 @@ WITH x, COLLECT {
 WHERE size(ads) >= $min_ads
 RETURN labels(x)[0] AS label, coalesce(x.e164, x.address, x.handle_id, x.sha256, x.face_id) AS key,
        size(ads) AS ads, x.common_ads AS judged_ads,
-       size(reduce(seen = [], a IN ads | CASE WHEN a.network_id IN seen THEN seen ELSE seen + a.network_id END)) AS networks,
-       size(reduce(seen = [], a IN ads | CASE WHEN a.site IN seen THEN seen ELSE seen + a.site END)) AS sites,
-       COUNT { MATCH (l:Location)<-[:IN_LOCATION]-(a:Ad) WHERE a IN ads RETURN DISTINCT l } AS places,
+       COUNT { UNWIND ads AS a WITH a WHERE a.network_id IS NOT NULL RETURN DISTINCT a.network_id } AS networks,
+       COUNT { UNWIND ads AS a RETURN DISTINCT a.site } AS sites,
+       COUNT { UNWIND ads AS a MATCH (a)-[:IN_LOCATION]->(l:Location) RETURN DISTINCT l } AS places,
        coalesce(x.common, false) AS common, x.common_reason AS reason, x.common_groups AS groups,
        x.common_coverage AS coverage, x.common_site_share AS site_share, toString(x.common_since) AS common_since,
        x.common_unit AS unit, coalesce(x.ignored, false) AS ignored, coalesce(x.confirmed, false) AS confirmed
@@ -268,13 +247,8 @@ RETURN collect(nid) AS a, collect(id(j)) AS b
 """
 
 # Identifiers with an admin's word or a verdict on them, each found through its own index.
-REBUILD_MARKED = """
-CALL () {
-  """ + "\n  UNION ".join(f"MATCH (x:{label}) WHERE x.{word} = true RETURN id(x) AS id, '{word}' AS word"
-                       for label in ("Phone", "Email", "Handle", "Image", "Face")
-                       for word in ("common", "ignored", "confirmed")) + """
-}
-RETURN id, word
+REBUILD_MARKED = _flagged(("common", "confirmed")) + """
+RETURN id(x) AS id, coalesce(x.common, false) AS common, coalesce(x.confirmed, false) AS confirmed
 """
 
 DESCRIBE_NODES = """
