@@ -8,7 +8,8 @@ again on the result (nothing moves: the cost of reading and deciding). Wall time
 peak RSS (wait4) for each; the last line printed is one JSON object.
 
     .venv/bin/python bench/rebuild.py --ads 1000000 [--keep]
-    .venv/bin/python bench/rebuild.py --reuse DIR    # a store kept by --keep: no writing, rebuild again
+    .venv/bin/python bench/rebuild.py --reuse DIR    # a store kept by --keep: its networks, verdicts
+                                                     # and events wiped, then rebuilt as above
 """
 
 from __future__ import annotations
@@ -49,6 +50,16 @@ def rebuild(env: dict) -> tuple[float, float, str]:
     return seconds, usage.ru_maxrss / 1024, err.strip().splitlines()[-1]
 
 
+# A kept store back to a graph made before networks: no network ids, verdicts or events.
+FORGET = (
+    "MATCH (a:Ad) WHERE a.network_id IS NOT NULL CALL (a) { REMOVE a.network_id } IN TRANSACTIONS OF 50000 ROWS",
+    "MATCH (e:NetworkEvent) CALL (e) { DELETE e } IN TRANSACTIONS OF 50000 ROWS",
+    *(f"MATCH (x:{label}) WHERE x.common = true CALL (x) {{ REMOVE x.common, x.common_since, x.common_reason, "
+      "x.common_ads, x.common_groups, x.common_coverage, x.common_site_share, x.common_unit } "
+      "IN TRANSACTIONS OF 50000 ROWS" for label in ("Phone", "Email", "Handle", "Image", "Face")),
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ads", type=int, default=1_000_000)
@@ -70,6 +81,10 @@ def main() -> None:
         with open_driver(settings) as driver:
             apply_schema(driver)
             ads = driver.execute_query("MATCH (a:Ad) RETURN count(a) AS n").records[0]["n"]
+            if args.reuse:
+                with driver.session() as session:
+                    for statement in FORGET:
+                        session.run(statement).consume()
             if not ads:
                 print(f"writing {args.ads:,} ads ...", file=sys.stderr)
                 started = time.perf_counter()

@@ -35,13 +35,14 @@ Pure: integers in, lists out. graph/linking.py reads the graph, calls this, and 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 STRONG_KINDS = frozenset({"phone", "email", "handle"})  # rarely shared innocently: they give a group its identity
@@ -145,9 +146,10 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
 
     def taken_away(candidates: list[int], graph_units: list[int], rule, measure) -> None:
         """Judge candidates by taking each away from the graph of the ads and graph_units, again
-        without what was found common, until nothing changes."""
+        without what was found common, until nothing changes: each time only in the components
+        that held what was found (nothing else can change)."""
+        active = [u for u in graph_units if u not in common]
         for _ in range(rules.max_rounds):
-            active = [u for u in graph_units if u not in common]
             figures = measure(active)
             fresh = []
             for u in candidates:
@@ -166,25 +168,35 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
             if not fresh:
                 return
             common.update(fresh)
+            near = _near(n_ads, active, head_ads, fresh)
+            active = [u for u in active if u not in common and u in near]
+            candidates = [u for u in candidates if u not in common and u in near]
 
     def strong_measure(active: list[int]) -> dict[int, tuple[int, float]]:
         # Each taken away alone, and each taken away with every other at least as widely shared:
         # a footer's phone and its email (found on some of its ads) would otherwise hide each other.
-        alone, ordered = _spread(n_ads, active, head_ads, strong), _ordered_spread(n_ads, active, head_ads)
-        return {u: max(alone[u], ordered[u]) for u in active}
+        alone = _spread(n_ads, active, head_ads, strong)
+        ordered = _ordered_spread(n_ads, active, head_ads, rules.min_groups)
+        return {u: max(alone[u], ordered.get(u, alone[u])) for u in active}
 
     taken_away(strong_heads, strong_heads,
                lambda groups, coverage, u: _rule(groups, coverage, lambda: big_site_share(u), rules), strong_measure)
 
     # Base groups: the ads as the phones, emails and handles that link still join them.
     linking_strong = [u for u in strong_heads if u not in common]
-    index = {u: n_ads + i for i, u in enumerate(linking_strong)}
-    base = components(n_ads + len(linking_strong),
-                      [a for u in linking_strong for a in head_ads[u]],
-                      [index[u] for u in linking_strong for _ in head_ads[u]])[:n_ads]
-    base_ads = Counter(base.tolist())
-    base_strong = Counter(base[head_ads[u][0]] for u in linking_strong if head_ads[u])
-    touched = {u: set(base[head_ads[u]].tolist()) if head_ads[u] else set() for u in weak_heads if u not in common}
+    base = _labels(n_ads, linking_strong, head_ads)
+    n_base = int(base.max()) + 1 if len(base) else 0
+    base_ads = np.bincount(base, minlength=n_base).tolist()
+    firsts = np.fromiter((head_ads[u][0] for u in linking_strong if head_ads[u]), dtype=np.int64)
+    base_strong = np.bincount(base[firsts], minlength=n_base).tolist()
+    # The base groups each picture or face is on.
+    weak = [u for u in weak_heads if u not in common]
+    sizes = [len(head_ads[u]) for u in weak]
+    flat = np.fromiter(itertools.chain.from_iterable(head_ads[u] for u in weak), dtype=np.int64, count=sum(sizes))
+    on = _distinct(np.repeat(np.arange(len(weak), dtype=np.int64), sizes) * max(n_base, 1) + base[flat])
+    ends = np.searchsorted(on // max(n_base, 1), np.arange(len(weak) + 1)).tolist()
+    groups_on = (on % max(n_base, 1)).tolist()
+    touched = {u: set(groups_on[ends[i]:ends[i + 1]]) for i, u in enumerate(weak)}
     spreading: dict[int, list[int]] = {}  # base group -> pictures and faces spanning it and another
     for u, groups_of in touched.items():
         if len(groups_of) >= 2:
@@ -195,13 +207,18 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
     # of the runs of burner phones a network rotated through, make one group of them, so the photo
     # on all of them joins one group; a stock photo joins networks that nothing narrower joins.
     weak_rules = dataclasses.replace(rules, many_groups=math.inf, min_groups=rules.min_picture_groups)
-    n_base = int(base.max()) + 1 if len(base) else 0
-    wider = _Groups([base_ads[g] for g in range(n_base)], [base_strong[g] for g in range(n_base)])
+    wider = _Groups(base_ads, base_strong)
     find, wider_ads, wider_strong = wider.find, wider.ads, wider.strong
 
     order = sorted(touched, key=lambda u: len(touched[u]))
     for start, end in _runs([len(touched[u]) for u in order]):
         level = order[start:end]
+        if len(touched[level[0]]) <= 1:  # most pictures: on one group's ads; none joined yet
+            for u in level:
+                ads, spanned = len(head_ads[u]), sum(base_ads[g] for g in touched[u])
+                groups = sum(1 for g in touched[u] if base_ads[g] >= 2 or base_strong[g])
+                verdict[u] = Spread(ads, groups, ads / spanned if spanned else 1.0, 0.0, False, "")
+            continue
         for u in level:
             groups_of = touched[u]
             joined = {find(g) for g in groups_of}
@@ -275,6 +292,12 @@ class _Groups:
         return root
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (np.unique's hashing is slower on long integer arrays)."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
 def _runs(values: list[int]) -> list[tuple[int, int]]:
     """(start, end) of each run of equal values in a sorted list."""
     runs, start = [], 0
@@ -311,36 +334,34 @@ def _ads_of_units(n_units: int, link_ad: Sequence[int], link_unit: Sequence[int]
 
 def _co_travelling(n_ads: int, ads_of: list[list[int]], strong: Sequence[bool], state: Sequence[int],
                    rules: Rules) -> list[int]:
-    """Union-find parents: units of one class (strong or not) whose ads overlap by `co_travel` of the
-    larger set are one; only units on enough ads to be common, and neither confirmed nor kept common.
-    Found with a prefix filter: a unit on that share of u's ads is on one of any
-    len(u) - ceil(share * len(u)) + 1 of them."""
+    """Each unit's head: units of one class (strong or not) whose ads overlap by `co_travel` of the
+    larger set are one (the head: the first of them); only units on enough ads to be common, and
+    neither confirmed nor kept common. Candidates are found with a prefix filter: a unit on that
+    share of u's ads is on one of any len(u) - ceil(share * len(u)) + 1 of them."""
     share = rules.co_travel
     n_units = len(ads_of)
-    together = _Groups([0] * n_units, [0] * n_units)
-
-    units_of_ad: list[list[int]] = [[] for _ in range(n_ads)]
-    eligible = [len(ads) >= rules.min_groups and state[u] == NORMAL for u, ads in enumerate(ads_of)]
-    for u, ads in enumerate(ads_of):
-        if eligible[u]:
-            for a in ads:
-                units_of_ad[a].append(u)
-    for u, ads in enumerate(ads_of):
-        d = len(ads)
-        if not eligible[u]:
-            continue
-        prefix = ads[:d - math.ceil(share * d) + 1]
-        candidates = {v for a in prefix for v in units_of_ad[a] if v > u and bool(strong[v]) == bool(strong[u])}
-        mine = None
-        for v in candidates:
-            dv = len(ads_of[v])
-            need = math.ceil(share * max(d, dv))
-            if min(d, dv) < need:
-                continue
-            mine = mine or set(ads)
-            if sum(1 for a in ads_of[v] if a in mine) >= need:
-                together.join([u, v])
-    return [together.find(u) for u in range(n_units)]
+    sizes = np.fromiter((len(ads) for ads in ads_of), dtype=np.int64, count=n_units)
+    units = np.flatnonzero((sizes >= rules.min_groups) & (np.asarray(state, dtype=np.int64) == NORMAL))
+    d = sizes[units]
+    flat = np.fromiter(itertools.chain.from_iterable(ads_of[u] for u in units.tolist()), dtype=np.int64,
+                       count=int(d.sum()))
+    owner = np.repeat(units, d)
+    place = np.arange(len(flat)) - np.repeat(np.cumsum(d) - d, d)  # each ad's place in its unit's list
+    prefix = place < np.repeat(d - np.ceil(share * d).astype(np.int64) + 1, d)
+    ones = np.ones(len(flat), dtype=np.int32)
+    on = csr_matrix((ones, (owner, flat)), shape=(n_units, max(n_ads, 1)))
+    near = (csr_matrix((ones[prefix], (owner[prefix], flat[prefix])), shape=on.shape) @ on.T).tocoo()
+    u, v = near.row.astype(np.int64), near.col.astype(np.int64)
+    kind = np.asarray(strong, dtype=bool)
+    need = np.ceil(share * np.maximum(sizes[u], sizes[v]))
+    keep = (u < v) & (kind[u] == kind[v]) & (np.minimum(sizes[u], sizes[v]) >= need)
+    u, v, need = u[keep], v[keep], need[keep]
+    if len(u):
+        overlap = np.asarray(on[u].multiply(on[v]).sum(axis=1)).reshape(-1)
+        u, v = u[overlap >= need], v[overlap >= need]
+    labels = components(n_units, u, v)
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    return first[inverse.reshape(-1)].tolist()
 
 
 def _site_share(ads: list[int], ad_site: Sequence[int], site_ads: Sequence[int], min_site_ads: int = 1) -> float:
@@ -356,57 +377,100 @@ def _spread(n_ads: int, units: list[int], ads_of: dict[int, list[int]], strong: 
     An ad on one of these units only is a piece of its own without it (one ad, no identifier of its
     own: not a group): it is counted as such and left out of the search, which is then run over
     far fewer ads (most ads carry one phone)."""
-    index = {u: n_ads + i for i, u in enumerate(units)}
+    sizes = np.fromiter((len(ads_of[u]) for u in units), dtype=np.int64, count=len(units))
+    flat = np.fromiter(itertools.chain.from_iterable(ads_of[u] for u in units), dtype=np.int64,
+                       count=int(sizes.sum()))
+    owner = np.repeat(np.arange(len(units), dtype=np.int64), sizes)
+    pendant = np.bincount(flat, minlength=n_ads)[flat] == 1  # folded into its unit
     n = n_ads + len(units)
-    degree = [0] * n_ads
-    for u in units:
-        for a in ads_of[u]:
-            degree[a] += 1
-    weight = [1] * n_ads + [0] * len(units)  # ads each node stands for
-    adjacency: list[list[int]] = [[] for _ in range(n)]
-    for u in units:
-        node = index[u]
-        for a in ads_of[u]:
-            if degree[a] == 1:
-                weight[node] += 1  # a pendant ad, folded into its unit
-            else:
-                adjacency[node].append(a)
-                adjacency[a].append(node)
+    weight = np.concatenate((np.ones(n_ads, dtype=np.int64), np.bincount(owner[pendant], minlength=len(units))))
+    ends = np.concatenate((flat[~pendant], owner[~pendant] + n_ads))
+    others = np.concatenate((owner[~pendant] + n_ads, flat[~pendant]))
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(ends, minlength=n))))
+    indices = others[np.argsort(ends, kind="stable")]
     is_strong = [0] * n_ads + [1 if strong[u] else 0 for u in units]
-    pieces = _pieces(n, n_ads, adjacency, is_strong, weight)
+    pieces = _pieces(n, n_ads, indptr.tolist(), indices.tolist(), is_strong, weight.tolist())
     result = {}
-    for u in units:
-        groups, group_ads, loose = pieces.get(index[u], (0, 0, 0))
-        loose += weight[index[u]]
-        spanned = group_ads + loose
-        result[u] = (groups, len(ads_of[u]) / spanned if spanned else 1.0)
+    for i, (u, size) in enumerate(zip(units, sizes.tolist())):
+        groups, group_ads, loose = pieces.get(n_ads + i, (0, 0, 0))
+        spanned = group_ads + loose + int(weight[n_ads + i])
+        result[u] = (groups, size / spanned if spanned else 1.0)
     return result
 
 
-def _ordered_spread(n_ads: int, units: list[int], ads_of: dict[int, list[int]]) -> dict[int, tuple[int, float]]:
-    """(groups, coverage) of each of these (strong) units against the ads as only the units on fewer
-    ads join them: units are added smallest first, each judged just before its size is added."""
-    joined = _Groups([1] * n_ads, [0] * n_ads)
+def _labels(n_ads: int, units: list[int], ads_of: dict[int, list[int]]) -> np.ndarray:
+    """The component of each ad in the graph of the ads and these units."""
+    sizes = [len(ads_of[u]) for u in units]
+    flat = np.fromiter(itertools.chain.from_iterable(ads_of[u] for u in units), dtype=np.int64, count=sum(sizes))
+    return components(n_ads + len(units), flat, np.repeat(np.arange(len(units), dtype=np.int64), sizes) + n_ads)[:n_ads]
+
+
+def _near(n_ads: int, units: list[int], ads_of: dict[int, list[int]], these: list[int]) -> set[int]:
+    """The units in the components of these, in the graph of the ads and the units."""
+    label = _labels(n_ads, units, ads_of)
+    hit = set(label[[ads_of[u][0] for u in these if ads_of[u]]].tolist())
+    return {u for u in units if ads_of[u] and label[ads_of[u][0]] in hit}
+
+
+def _ordered_spread(n_ads: int, units: list[int], ads_of: dict[int, list[int]], at_least: int = 1
+                    ) -> dict[int, tuple[int, float]]:
+    """(groups, coverage) of each of these (strong) units on at_least ads or more against the ads as
+    only the units on fewer ads join them: units are added smallest first, each judged just before
+    its size is added. (A unit on fewer ads joins fewer groups: it is not judged, only added; those
+    are added all at once.)"""
+    small = [u for u in units if 0 < len(ads_of[u]) < at_least]
+    sizes = [len(ads_of[u]) for u in small]
+    flat = np.fromiter(itertools.chain.from_iterable(ads_of[u] for u in small), dtype=np.int64, count=sum(sizes))
+    owner = np.repeat(np.arange(len(small), dtype=np.int64), sizes)
+    labels = components(n_ads + len(small), flat, owner + n_ads)[:n_ads]
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    ads = np.zeros(n_ads, dtype=np.int64)
+    ads[first] = np.bincount(inverse)
+    first_ads = np.fromiter((ads_of[u][0] for u in small), dtype=np.int64, count=len(small))
+    strongs = np.bincount(first[inverse[first_ads]], minlength=n_ads)
+    parent, ads, strongs = first[inverse].tolist(), ads.tolist(), strongs.tolist()
     result = {}
-    by_size = sorted(units, key=lambda u: len(ads_of[u]))
+    by_size = sorted((u for u in units if len(ads_of[u]) >= at_least), key=lambda u: len(ads_of[u]))
     for start, end in _runs([len(ads_of[u]) for u in by_size]):
         level = by_size[start:end]
         for u in level:
-            roots = {joined.find(a) for a in ads_of[u]}
-            groups = sum(1 for r in roots if joined.ads[r] >= 2 or joined.strong[r])
-            spanned = sum(joined.ads[r] for r in roots)
+            roots = set()
+            for a in ads_of[u]:
+                while parent[a] != a:
+                    parent[a] = a = parent[parent[a]]
+                roots.add(a)
+            groups = spanned = 0
+            for r in roots:
+                spanned += ads[r]
+                if ads[r] >= 2 or strongs[r]:
+                    groups += 1
             result[u] = (groups, len(ads_of[u]) / spanned if spanned else 1.0)
         for u in level:
-            if ads_of[u]:
-                joined.strong[joined.join(ads_of[u])] += 1
+            if not ads_of[u]:
+                continue
+            root = None
+            for a in ads_of[u]:
+                while parent[a] != a:
+                    parent[a] = a = parent[parent[a]]
+                if root is None:
+                    root = a
+                elif a != root:
+                    if ads[a] > ads[root]:
+                        root, a = a, root
+                    parent[a] = root
+                    ads[root] += ads[a]
+                    strongs[root] += strongs[a]
+            strongs[root] += 1
     return result
 
 
-def _pieces(n: int, n_ads: int, adjacency: list[list[int]], is_strong: list[int],
+def _pieces(n: int, n_ads: int, indptr: list[int], indices: list[int], is_strong: list[int],
             weight: list[int]) -> dict[int, tuple[int, int, int]]:
     """For each unit node (>= n_ads) that is on some ad: (groups, ads in those groups, pieces that
     are not groups) among the pieces its component falls into without it, besides the ads folded
-    into it (weight: the ads each node stands for, pieces of their own). Iterative DFS."""
+    into it (weight: the ads each node stands for, pieces of their own). The graph: node v's
+    neighbours are indices[indptr[v]:indptr[v + 1]]. Iterative DFS."""
     disc = [-1] * n
     low = [0] * n
     sub_ads = [0] * n
@@ -425,43 +489,45 @@ def _pieces(n: int, n_ads: int, adjacency: list[list[int]], is_strong: list[int]
             entry[2] += 1
 
     for root in range(n):
-        if disc[root] != -1 or not adjacency[root]:
+        if disc[root] != -1 or indptr[root] == indptr[root + 1]:
             continue
-        members = []
+        members = [root]
         disc[root] = low[root] = clock
         clock += 1
         sub_ads[root] = weight[root]
         sub_strong[root] = is_strong[root]
-        members.append(root)
-        stack = [(root, -1, iter(adjacency[root]))]
+        stack = [[root, -1, indptr[root]]]
         while stack:
-            v, up, edges = stack[-1]
-            advanced = False
-            for w in edges:
+            top = stack[-1]
+            v, up, at = top
+            end = indptr[v + 1]
+            while at < end:
+                w = indices[at]
+                at += 1
                 if disc[w] == -1:
                     disc[w] = low[w] = clock
                     clock += 1
                     sub_ads[w] = weight[w]
                     sub_strong[w] = is_strong[w]
                     members.append(w)
-                    stack.append((w, v, iter(adjacency[w])))
-                    advanced = True
+                    stack.append([w, v, indptr[w]])
                     break
                 if w != up and disc[w] < low[v]:
                     low[v] = disc[w]
-            if advanced:
+            else:
+                stack.pop()
+                if up == -1:
+                    continue
+                if low[v] < low[up]:
+                    low[up] = low[v]
+                sub_ads[up] += sub_ads[v]
+                sub_strong[up] += sub_strong[v]
+                if up >= n_ads and low[v] >= disc[up]:  # without `up`, v's subtree is a piece of its own
+                    sep_ads[up] = sep_ads.get(up, 0) + sub_ads[v]
+                    sep_strong[up] = sep_strong.get(up, 0) + sub_strong[v]
+                    piece(up, sub_ads[v], sub_strong[v])
                 continue
-            stack.pop()
-            if up == -1:
-                continue
-            if low[v] < low[up]:
-                low[up] = low[v]
-            sub_ads[up] += sub_ads[v]
-            sub_strong[up] += sub_strong[v]
-            if up >= n_ads and low[v] >= disc[up]:  # without `up`, v's subtree is a piece of its own
-                sep_ads[up] = sep_ads.get(up, 0) + sub_ads[v]
-                sep_strong[up] = sep_strong.get(up, 0) + sub_strong[v]
-                piece(up, sub_ads[v], sub_strong[v])
+            top[2] = at
         total_ads, total_strong = sub_ads[root], sub_strong[root]
         for v in members:
             if v >= n_ads and v != root:  # the rest of the component, reached through v's parent

@@ -48,27 +48,56 @@ def keep_ids(before: dict, fresh: dict, in_use=lambda network: False) -> dict:
     the new network holding most of its ads (ties: the smaller new id); a new network that gets no
     old id keeps its fresh id, or, if another network took that one or in_use(it) says ads outside
     `before` still carry it, another its ads would found. before/fresh: {ad key: network id or
-    None}. Pure but for in_use; returns {ad key: id}."""
-    pieces: dict[str, list] = {}
-    for key, net in fresh.items():
-        if net:
-            pieces.setdefault(net, []).append(key)
-    claims = sorted(((-sum(1 for k in members if before.get(k) == old), new, old)
-                     for new, members in pieces.items() for old in {before.get(k) for k in members} if old))
-    names: dict[str, str] = {}
+    None}. Pure but for in_use; returns {ad key: id}. (decide works on arrays: see _keep.)"""
+    keys = list(fresh)
+    old, old_names = _codes([before.get(k) for k in keys])
+    new, new_names = _codes([fresh[k] for k in keys])
+    names = _keep(old, old_names, new, new_names,
+                  lambda c: sorted(k for k, n in zip(keys, new.tolist()) if n == c), in_use)
+    return {k: names[n] if n >= 0 else None for k, n in zip(keys, new.tolist())}
+
+
+def _keep(old: np.ndarray, old_names: list[str], new: np.ndarray, new_names: list[str], members,
+          in_use) -> list[str]:
+    """keep_ids on arrays: old[a] and new[a] are ad a's network before and fresh, as indexes into
+    old_names and new_names (-1: none); members(n) gives new network n's ad keys, sorted (asked
+    only when its fresh id is taken). Returns the id of each new network."""
+    width = max(len(old_names), 1)
+    both = (old >= 0) & (new >= 0)
+    claims, counts = np.unique(new[both] * width + old[both], return_counts=True)
+    new_rank, old_rank = _ranks(new_names), _ranks(old_names)
+    order = np.lexsort((old_rank[claims % width], new_rank[claims // width], -counts))
+    names: list[str | None] = [None] * len(new_names)
     taken: set[str] = set()
-    for _, new, old in claims:
-        if new not in names and old not in taken:
-            names[new] = old
-            taken.add(old)
-    known = {n for n in before.values() if n}
-    for new, members in sorted(pieces.items()):
-        if new not in names:
-            free = new not in taken and (new in known or not in_use(new))  # in known: all its ads are here
-            names[new] = new if free else next(
-                nid for nid in _candidate_ids(sorted(members)) if nid not in taken and nid not in known and not in_use(nid))
-            taken.add(names[new])
-    return {key: names.get(net) if net else None for key, net in fresh.items()}
+    for claim in claims[order].tolist():
+        n, name = claim // width, old_names[claim % width]
+        if names[n] is None and name not in taken:
+            names[n] = name
+            taken.add(name)
+    known = set(old_names)
+    for n in np.argsort(new_rank).tolist():
+        if names[n] is None:
+            name = new_names[n]
+            free = name not in taken and (name in known or not in_use(name))  # in known: all its ads are here
+            names[n] = name if free else next(
+                nid for nid in _candidate_ids(members(n)) if nid not in taken and nid not in known and not in_use(nid))
+            taken.add(names[n])
+    return names
+
+
+def _codes(values) -> tuple[np.ndarray, list]:
+    """Each value as an index into the distinct values (in order of first sight; None or "": -1)."""
+    index: dict = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) if v else -1 for v in values), dtype=np.int64,
+                        count=len(values))
+    return codes, list(index)
+
+
+def _ranks(names: list[str]) -> np.ndarray:
+    """Each name's place in sorted order."""
+    ranks = np.empty(len(names), dtype=np.int64)
+    ranks[np.argsort(np.asarray(names, dtype=str), kind="stable")] = np.arange(len(names))
+    return ranks
 
 
 def _candidate_ids(members: list[tuple[str, str]]):
@@ -80,12 +109,14 @@ def _candidate_ids(members: list[tuple[str, str]]):
 
 @dataclass
 class Region:
-    """What linking reads of a region, as plain data: its ads (key, site, network before), the
-    identifier nodes on them or next to their pictures and faces, and the links between them."""
+    """What linking reads of a region, as plain data: its ads (site, id, network before), the
+    identifier nodes on them or next to their pictures and faces, and the links between them.
+    Lists when a landing fills it ad by ad (add_ad), numpy arrays when a rebuild reads everything."""
 
-    ads: list[tuple[str, str]] = field(default_factory=list)
-    before: list[str | None] = field(default_factory=list)
+    site_ad_ids: list[str] = field(default_factory=list)
     ad_site: list[int] = field(default_factory=list)
+    before: list[int] = field(default_factory=list)  # each ad's network before: an index in networks, or -1
+    networks: list[str] = field(default_factory=list)  # the networks before
     sites: list[str] = field(default_factory=list)
     site_ads: list[int] = field(default_factory=list)
     nodes: list = field(default_factory=list)  # (label, key); in a rebuild, Neo4j's node id
@@ -96,8 +127,22 @@ class Region:
     total_ads: list[int] = field(default_factory=list)  # ads it is on in the whole graph (-1: unknown)
     link_ad: list[int] = field(default_factory=list)
     link_node: list[int] = field(default_factory=list)
-    pairs: list[tuple[int, int]] = field(default_factory=list)  # near-duplicate images, same faces
+    pairs_a: list[int] = field(default_factory=list)  # near-duplicate images, same faces: node pairs
+    pairs_b: list[int] = field(default_factory=list)
     complete: bool = False  # every ad of the graph is in view: every identifier is judged afresh
+    ids: object = None  # a rebuild's: each ad's Neo4j node id
+
+    def __len__(self) -> int:
+        return len(self.site_ad_ids)
+
+    def key(self, ad: int) -> tuple[str, str]:
+        return self.sites[self.ad_site[ad]], self.site_ad_ids[ad]
+
+    def key_order(self) -> np.ndarray:
+        """The ads in order of (site, site_ad_id)."""
+        if not len(self):
+            return np.zeros(0, dtype=np.int64)
+        return np.lexsort((np.asarray(self.site_ad_ids, dtype=str), _ranks(self.sites)[np.asarray(self.ad_site)]))
 
     def node(self, label: str, key: str, confirmed: bool, common, total: int = -1) -> int:
         """The index of this identifier node, added if new. common: as the region queries give it
@@ -118,17 +163,19 @@ class Region:
     def __post_init__(self):
         self._index: dict[tuple[str, str], int] = {}
         self._sites: dict[str, int] = {}
+        self._networks: dict[str, int] = {}
 
 
 @dataclass
 class Decision:
-    """What settling a region decided: each ad's network after (and before), the ads whose network
-    id changes ([{site, site_ad_id, network_id}], sorted), the identifiers newly common or no longer
-    so, and the merges and splits."""
+    """What settling a region decided: the networks after (names, and each ad's by number), each
+    ad's network before, the ads whose network id changes, the identifiers newly common or no
+    longer so, and the merges and splits."""
 
-    after: dict[tuple[str, str], str]
-    before: dict[tuple[str, str], str | None]
-    changed: list[dict]
+    region: Region
+    names: list[str]  # the id of each network after
+    network: np.ndarray  # each ad's network after: an index in names
+    changed: np.ndarray  # the ads whose network id changes, in order
     set_common: list[dict]
     clear_common: list[dict]
     events: list[dict]
@@ -136,7 +183,13 @@ class Decision:
 
     @property
     def moved(self) -> int:
-        return sum(1 for k, n in self.after.items() if self.before.get(k) and self.before[k] != n)
+        """Ads that had a network and are now in another."""
+        return int(np.count_nonzero(np.asarray(self.region.before)[self.changed] >= 0))
+
+    def changed_rows(self, ads: np.ndarray) -> list[dict]:
+        """[{site, site_ad_id, network_id}] for these ads."""
+        return [{"site": site, "site_ad_id": ad_id, "network_id": self.names[n]}
+                for (site, ad_id), n in zip(map(self.region.key, ads.tolist()), self.network[ads].tolist())]
 
 
 def decide(region: Region, cause: str, rules: Rules = Rules(), describe=None, in_use=lambda network: False) -> Decision:
@@ -144,46 +197,52 @@ def decide(region: Region, cause: str, rules: Rules = Rules(), describe=None, in
     describe(nodes) -> {node: (label, key)}, needed only when region.nodes are not (label, key)
     already (a rebuild's are node ids): it is asked only about identifiers whose verdict changed;
     and in_use(network id): whether ads outside the region carry that id (see keep_ids)."""
-    n_nodes = len(region.nodes)
-    family = components(n_nodes, [a for a, _ in region.pairs], [b for _, b in region.pairs]) if n_nodes else []
-    unit_of: dict[int, int] = {}
-    units = [unit_of.setdefault(int(label), len(unit_of)) for label in family]
-    n_units = len(unit_of)
-    members: list[list[int]] = [[] for _ in range(n_units)]
-    for node, unit in enumerate(units):
-        members[unit].append(node)
+    n_ads, n_nodes = len(region), len(region.nodes)
+    family = components(n_nodes, region.pairs_a, region.pairs_b)
+    unit_ids, first_node, units = np.unique(family, return_index=True, return_inverse=True)
+    units = units.reshape(-1)
+    n_units = len(unit_ids)
     # Each (ad, unit) once, and how many of the region's ads each node is on.
     link_ad = np.asarray(region.link_ad, dtype=np.int64)
     link_node = np.asarray(region.link_node, dtype=np.int64)
     node_pairs = _distinct(link_ad * max(n_nodes, 1) + link_node)
-    linked = np.bincount(node_pairs % max(n_nodes, 1), minlength=n_nodes).tolist()
-    unit_array = np.asarray(units, dtype=np.int64)
-    unit_pairs = _distinct(link_ad * max(n_units, 1) + unit_array[link_node]) if len(link_ad) else link_ad
-    pair_ads, pair_units = (unit_pairs // max(n_units, 1)).tolist(), (unit_pairs % max(n_units, 1)).tolist()
-    state = []
-    for nodes in members:
-        if any(region.confirmed[n] for n in nodes):
-            state.append(CONFIRMED)
-        elif not region.complete and any(region.common[n] for n in nodes) and \
-                any(region.total_ads[n] != linked[n] for n in nodes):
-            state.append(KEPT_COMMON)  # some of its ads are out of view: it stays as it was judged
-        else:
-            state.append(NORMAL)
-    strong = [region.strong[nodes[0]] for nodes in members]
-    spreads = judge(region.ad_site, region.site_ads, pair_ads, pair_units, strong, state, rules)
-    labels = components_of_ads(len(region.ads), pair_ads, pair_units, [not s.common for s in spreads]).tolist()
-    founders: dict[int, tuple[str, str]] = {}
-    for key, label in zip(region.ads, labels):
-        if label not in founders or key < founders[label]:
-            founders[label] = key
-    names = {label: network_id(*key) for label, key in founders.items()}
-    fresh = {key: names[label] for key, label in zip(region.ads, labels)}
-    before = dict(zip(region.ads, region.before))
-    after = keep_ids(before, fresh, in_use)
+    linked = np.bincount(node_pairs % max(n_nodes, 1), minlength=n_nodes)
+    unit_pairs = _distinct(link_ad * max(n_units, 1) + units[link_node]) if len(link_ad) else link_ad
+    pair_ads, pair_units = unit_pairs // max(n_units, 1), unit_pairs % max(n_units, 1)
+
+    def any_of(flags) -> np.ndarray:  # per unit: any of its nodes
+        return np.bincount(units, weights=np.asarray(flags, dtype=bool), minlength=n_units) > 0
+
+    confirmed = any_of(region.confirmed)
+    out_of_view = np.asarray(region.total_ads, dtype=np.int64) != linked
+    kept = ~confirmed & any_of(region.common) & any_of(out_of_view) if not region.complete else np.zeros(n_units, bool)
+    state = np.where(confirmed, CONFIRMED, np.where(kept, KEPT_COMMON, NORMAL)).tolist()
+    strong = np.asarray(region.strong, dtype=bool)[first_node].tolist() if n_nodes else []
+    spreads = judge(region.ad_site, region.site_ads, pair_ads.tolist(), pair_units.tolist(), strong, state, rules)
+    labels = components_of_ads(n_ads, pair_ads, pair_units, [not s.common for s in spreads])
+    # Each fresh network is named after its first ad in (site, site_ad_id) order, then known ids kept.
+    fresh = np.unique(labels, return_inverse=True)[1].reshape(-1)
+    order = region.key_order()
+    founders = order[np.unique(fresh[order], return_index=True)[1]]
+    fresh_names = [network_id(*region.key(a)) for a in founders.tolist()]
+    before = np.asarray(region.before, dtype=np.int64)
+    names = _keep(before, region.networks, fresh, fresh_names,
+                  lambda n: sorted(map(region.key, np.flatnonzero(fresh == n).tolist())), in_use)
+    was = {name: i for i, name in enumerate(region.networks)}
+    as_before = np.asarray([was.get(name, -2) for name in names], dtype=np.int64)
+    changed = np.flatnonzero(as_before[fresh] != before) if n_ads else np.zeros(0, dtype=np.int64)
     # Only what changes is written: an identifier keeps the figures it was judged common with.
-    to_set = [node for node in range(n_nodes) if spreads[units[node]].common and not region.common[node]]
-    to_clear = [node for node in range(n_nodes) if region.common[node] and not spreads[units[node]].common]
-    need = sorted(set(to_clear) | {m for node in to_set for m in members[units[node]]})
+    common_now = np.asarray([s.common for s in spreads], dtype=bool)[units] if n_nodes else np.zeros(0, bool)
+    common_before = np.asarray(region.common, dtype=bool)
+    to_set = np.flatnonzero(common_now & ~common_before).tolist()
+    to_clear = np.flatnonzero(common_before & ~common_now).tolist()
+    by_unit = np.argsort(units, kind="stable")
+    bounds = np.searchsorted(units[by_unit], np.arange(n_units + 1))
+
+    def members(unit: int) -> list[int]:
+        return by_unit[bounds[unit]:bounds[unit + 1]].tolist()
+
+    need = sorted(set(to_clear) | {m for node in to_set for m in members(units[node])})
     described = describe(need) if describe else {n: region.nodes[n] for n in need}
     name = {n: f"{label}:{key}" for n, (label, key) in described.items()}
     set_rows, newly = [], []
@@ -194,16 +253,14 @@ def decide(region: Region, cause: str, rules: Rules = Rules(), describe=None, in
             "ads": spread.ads, "groups": None, "coverage": None, "site_share": None,
             "reason": "kept: joined to an identifier judged common"}
         # A unit judged common before keeps its name as copies join it (they come in as kept).
-        known = [region.common_unit[m] for m in members[units[node]] if region.common_unit[m]]
-        unit_key = min(known) if known else min(name[m] for m in members[units[node]])
-        set_rows.append({"label": label, "key": key, "unit": unit_key, **figures})
+        known = [region.common_unit[m] for m in members(units[node]) if region.common_unit[m]]
+        unit_key = min(known) if known else min(name[m] for m in members(units[node]))
+        set_rows.append({"node": node, "label": label, "key": key, "unit": unit_key, **figures})
         newly.append(name[node])
-    clear_rows = [{"label": described[n][0], "key": described[n][1]} for n in to_clear]
+    clear_rows = [{"node": n, "label": described[n][0], "key": described[n][1]} for n in to_clear]
     stopped = [f"{r['label']}:{r['key']}" for r in clear_rows]
-    changed = [{"site": s, "site_ad_id": i, "network_id": n} for (s, i), n in sorted(after.items())
-               if before.get((s, i)) != n]
-    return Decision(after, before, changed, set_rows, clear_rows,
-                    network_events(before, after, cause, sorted(newly), stopped), sorted(newly))
+    events = network_events(before, region.networks, fresh, names, cause, sorted(newly), stopped)
+    return Decision(region, names, fresh, changed, set_rows, clear_rows, events, sorted(newly))
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -212,18 +269,22 @@ def _distinct(values: np.ndarray) -> np.ndarray:
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
 
-def network_events(before: dict, after: dict, cause: str, became_common: list[str], stopped_common: list[str]) -> list[dict]:
+def network_events(before: np.ndarray, before_names: list[str], after: np.ndarray, after_names: list[str],
+                   cause: str, became_common: list[str], stopped_common: list[str]) -> list[dict]:
     """Merges (ads of two or more networks now in one; the largest's id stays) and splits (ads of
-    one network now in two or more; the largest part keeps the id), with their cause. Pure."""
+    one network now in two or more; the largest part keeps the id), with their cause. before[a] and
+    after[a]: ad a's network, as indexes into before_names (-1: none) and after_names. Pure."""
+    sizes = np.bincount(after, minlength=len(after_names)).tolist()
+    width = max(len(before_names), 1)
+    had = before >= 0
+    moves = np.unique(after[had] * width + before[had]).tolist()
     into: dict[str, set[str]] = {}
     parts: dict[str, set[str]] = {}
-    sizes: dict[str, int] = {}
-    for key, new in after.items():
-        old = before.get(key)
-        sizes[new] = sizes.get(new, 0) + 1
-        if old:
-            into.setdefault(new, set()).add(old)
-            parts.setdefault(old, set()).add(new)
+    for move in moves:
+        new, old = after_names[move // width], before_names[move % width]
+        into.setdefault(new, set()).add(old)
+        parts.setdefault(old, set()).add(new)
+    size = dict(zip(after_names, sizes))
     text = cause
     if became_common:
         text += f"; judged common: {', '.join(became_common[:5])}" + (" …" if len(became_common) > 5 else "")
@@ -233,12 +294,10 @@ def network_events(before: dict, after: dict, cause: str, became_common: list[st
     events = []
     for new, olds in sorted(into.items()):
         if len(olds) > 1:
-            others = sorted(olds - {new})
-            events.append(_event("merge", new, others, sizes[new], text, identifiers))
+            events.append(_event("merge", new, sorted(olds - {new}), size[new], text, identifiers))
     for old, news in sorted(parts.items()):
         if len(news) > 1:
-            others = sorted(news - {old})
-            events.append(_event("split", old, others, sum(sizes[n] for n in news), text, identifiers))
+            events.append(_event("split", old, sorted(news - {old}), sum(size[n] for n in news), text, identifiers))
     return events
 
 
@@ -279,8 +338,7 @@ def settle_in(tx: neo4j.ManagedTransaction, keys: list[tuple[str, str]], cause: 
     decision = decide(region, cause, rules, in_use=lambda network: tx.run(
         q.NETWORK_HAS_ADS, network_id=network).single(strict=True)["has"])
     write(tx, decision)
-    return Settled(len(region.ads), len({n for n in decision.before.values() if n}),
-                   len(set(decision.after.values())), decision.moved,
+    return Settled(len(region), len(region.networks), len(decision.names), decision.moved,
                    sum(1 for e in decision.events if e["kind"] == "merge"),
                    sum(1 for e in decision.events if e["kind"] == "split"),
                    sum(len(e["networks"]) for e in decision.events if e["kind"] == "merge"),
@@ -314,9 +372,13 @@ def read_region(tx: neo4j.ManagedTransaction, keys: list[tuple[str, str]]) -> Re
 
 def add_ad(region: Region, row) -> None:
     """One ad of a region as REGION_ADS returns it."""
-    a = len(region.ads)
-    region.ads.append((row["site"], row["site_ad_id"]))
-    region.before.append(row["network_id"])
+    a = len(region)
+    region.site_ad_ids.append(row["site_ad_id"])
+    network = row["network_id"]
+    if network and network not in region._networks:
+        region._networks[network] = len(region.networks)
+        region.networks.append(network)
+    region.before.append(region._networks[network] if network else -1)
     site = region._sites.get(row["site"])
     if site is None:
         site = region._sites[row["site"]] = len(region.sites)
@@ -343,20 +405,27 @@ def read_pairs(tx: neo4j.ManagedTransaction, region: Region) -> None:
             if near is None:
                 continue
             far = region.node(label, row["b"], row["confirmed"], row["common"])
-            region.pairs.append((near, far))
+            region.pairs_a.append(near)
+            region.pairs_b.append(far)
     counts = {r["site"]: r["ads"] for r in tx.run(q.SITE_AD_COUNTS, sites=region.sites)}
     region.site_ads = [counts[s] for s in region.sites]
 
 
-def write(tx: neo4j.ManagedTransaction, decision: Decision, ids: bool = True) -> None:
-    """Write what was decided: verdicts, network ids where they changed (unless not ids: a rebuild
-    stages them itself), events."""
+def write(tx: neo4j.ManagedTransaction, decision: Decision, staged: bool = False) -> None:
+    """Write what was decided: verdicts, network ids where they changed, events. staged: a
+    rebuild's decision (its nodes are Neo4j node ids; it stages network ids itself)."""
     now = datetime.now(timezone.utc).isoformat()
-    if decision.set_common:
-        tx.run(q.SET_COMMON, rows=sorted(decision.set_common, key=lambda r: (r["label"], r["key"])), now=now).consume()
-    if decision.clear_common:
-        tx.run(q.CLEAR_COMMON, rows=sorted(decision.clear_common, key=lambda r: (r["label"], r["key"]))).consume()
-    if decision.changed and ids:
-        tx.run(q.SET_NETWORKS, ads=decision.changed).consume()
+    order = (lambda r: r["id"]) if staged else (lambda r: (r["label"], r["key"]))
+    by_id = [{**r, "id": int(decision.region.nodes[r["node"]])} for r in decision.set_common + decision.clear_common] \
+        if staged else []
+    set_rows = sorted(by_id[:len(decision.set_common)] if staged else decision.set_common, key=order)
+    clear_rows = sorted(by_id[len(decision.set_common):] if staged else decision.clear_common, key=order)
+    if set_rows:
+        tx.run(q.SET_COMMON_BY_ID if staged else q.SET_COMMON, rows=set_rows, now=now).consume()
+    if clear_rows:
+        tx.run(q.CLEAR_COMMON_BY_ID if staged else q.CLEAR_COMMON, rows=clear_rows).consume()
+    if len(decision.changed) and not staged:
+        rows = sorted(decision.changed_rows(decision.changed), key=lambda r: (r["site"], r["site_ad_id"]))
+        tx.run(q.SET_NETWORKS, ads=rows).consume()
     if decision.events:
         tx.run(q.ADD_NETWORK_EVENTS, events=decision.events, now=now).consume()

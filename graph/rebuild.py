@@ -4,9 +4,9 @@ rebuild`, after the rules change or to repair networks made before them.
 Everything is read first (one read transaction, in slices of node ids, identifiers by Neo4j's node
 ids to keep rows small), decided in memory (graph/linking.py and graph/commonness.py, as for a
 landing batch but with every ad in view, so every identifier is judged afresh), then written:
-the new network ids are staged beside the ones in use (`network_next`, in batches), the verdicts
-and events written, and the staged ids swapped in. Interrupted (Ctrl-C, the database gone) while
-staging, the previous network ids and verdicts are left exactly as they were. Between the verdicts
+the new network ids are staged beside the ones in use (NetworkStage nodes, a batch each), the
+verdicts and events written, and the staged ids swapped in. Interrupted (Ctrl-C, the database
+gone) while staging, the previous network ids and verdicts are left exactly as they were. Between the verdicts
 and the end of the swap (seconds at a million ads) the verdicts and events already say what the
 swap does: run the command again to finish it (it then records those merges and splits a second
 time). Ids are kept where networks stay together, and only changes are written, so a rebuild that
@@ -14,10 +14,12 @@ changes nothing writes nothing."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Callable
 
 import neo4j
+import numpy as np
 
 from graph.commonness import Rules
 from graph.linking import Region, decide, write
@@ -27,8 +29,8 @@ SLICE = 200_000  # node ids read per statement
 STAGE_BATCH = 20_000  # new network ids staged per transaction
 
 
-def stage(tx: neo4j.ManagedTransaction, rows: list[dict]) -> None:
-    tx.run(q.STAGE_NETWORKS, ads=rows).consume()
+def stage(tx: neo4j.ManagedTransaction, ids: list[int], network_ids: list[str]) -> None:
+    tx.run(q.STAGE_NETWORKS, stage_id=uuid.uuid4().hex, ids=ids, network_ids=network_ids).consume()
 
 
 @dataclass(frozen=True)
@@ -47,23 +49,24 @@ def rebuild_networks(driver: neo4j.Driver, rules: Rules = Rules(),
     total = driver.execute_query(q.COUNT_NETWORKS, routing_=neo4j.RoutingControl.READ).records[0]["ads"]
     with driver.session() as session:
         region = session.execute_read(read_everything, progress, total)
-        progress(len(region.ads), len(region.ads))
+        progress(len(region), len(region))
 
         def describe(nodes: list[int]) -> dict[int, tuple[str, str]]:
-            ids = [region.nodes[n] for n in nodes]
+            ids = [int(region.nodes[n]) for n in nodes]
             found = {r["id"]: (r["label"], r["key"]) for r in session.run(q.DESCRIBE_NODES, ids=ids)}
-            return {n: found[region.nodes[n]] for n in nodes}
+            return {n: found[i] for n, i in zip(nodes, ids)}
 
         decision = decide(region, "rebuild of every network", rules, describe)
         # A million ids do not fit one transaction's memory: they are staged in batches beside the
         # ids in use, then swapped in (see the module's docstring for an interruption).
         session.run(q.CLEAR_STAGED).consume()
         for start in range(0, len(decision.changed), STAGE_BATCH):
-            session.execute_write(stage, decision.changed[start:start + STAGE_BATCH])
-        session.execute_write(write, decision, False)
+            ads = decision.changed[start:start + STAGE_BATCH]
+            session.execute_write(stage, region.ids[ads].tolist(),
+                                  [decision.names[n] for n in decision.network[ads].tolist()])
+        session.execute_write(write, decision, True)
         session.run(q.SWAP_STAGED).consume()
-    return Rebuilt(len(region.ads), len(set(decision.after.values())),
-                   len(decision.changed),
+    return Rebuilt(len(region), len(decision.names), len(decision.changed),
                    sum(1 for e in decision.events if e["kind"] == "merge"),
                    sum(1 for e in decision.events if e["kind"] == "split"),
                    len({r["unit"] for r in decision.set_common}))
@@ -71,47 +74,57 @@ def rebuild_networks(driver: neo4j.Driver, rules: Rules = Rules(),
 
 def read_everything(tx: neo4j.ManagedTransaction, progress: Callable[[int, int], None], total: int) -> Region:
     """Every ad and the identifiers that may link it, as a Region whose nodes are Neo4j node ids."""
-    marked: dict[str, set[int]] = {"common": set(), "confirmed": set()}  # ignored ones are not read at all
+    marked = {"common": [], "confirmed": [], "ignored": []}
     for row in tx.run(q.REBUILD_MARKED):
-        for word in marked:
+        for word, ids in marked.items():
             if row[word]:
-                marked[word].add(row["id"])
+                ids.append(row["id"])
     top = tx.run(q.MAX_NODE_ID).single(strict=True)["top"]
-    ads = {"ids": [], "sites": [], "site_ad_ids": [], "networks": []}
-    links = {"ads": [], "nodes": [], "strong": []}
-    faces = {"ads": [], "nodes": []}
-    pairs = {"a": [], "b": []}
-    for lo in range(0, (top if top is not None else -1) + 1, SLICE):
-        for query, into in ((q.REBUILD_ADS, ads), (q.REBUILD_LINKS, links), (q.REBUILD_FACES, faces),
-                            (q.REBUILD_PAIRS, pairs)):
-            row = tx.run(query, lo=lo, hi=lo + SLICE).single(strict=True)
-            for key, values in into.items():
-                values.extend(row[key])
-        progress(len(ads["ids"]), total)
-
     region = Region(complete=True)  # afresh on every attempt: a retried read starts over
-    ad_index = {nid: a for a, nid in enumerate(ads["ids"])}
-    region.ads = list(zip(ads["sites"], ads["site_ad_ids"]))
-    region.before = list(ads["networks"])
+    ids, links, strong = [], ([], []), []
     sites: dict[str, int] = {}
-    region.ad_site = [sites.setdefault(site, len(sites)) for site in ads["sites"]]
-    region.sites = sorted(sites, key=sites.get)
-    region.site_ads = [0] * len(sites)
-    for s in region.ad_site:
-        region.site_ads[s] += 1
-    # Identifier nodes: every id linked to an ad or paired, numbered in order of first sight.
-    strong_ids = {nid for nid, strong in zip(links["nodes"], links["strong"]) if strong}
-    index: dict[int, int] = {}
-    for nid in links["nodes"] + faces["nodes"] + pairs["a"] + pairs["b"]:
-        if nid not in index:
-            index[nid] = len(index)
-    region.nodes = list(index)
-    region.strong = [nid in strong_ids for nid in region.nodes]
-    region.confirmed = [nid in marked["confirmed"] for nid in region.nodes]
-    region.common = [nid in marked["common"] for nid in region.nodes]
+    networks: dict[str, int] = {}
+    for lo in range(0, (top if top is not None else -1) + 1, SLICE):
+        row = tx.run(q.REBUILD_ADS, lo=lo, hi=lo + SLICE).single(strict=True)
+        ids.append(np.asarray(row["ids"], dtype=np.int64))
+        region.site_ad_ids.extend(row["site_ad_ids"])
+        region.ad_site.extend(sites.setdefault(site, len(sites)) for site in row["sites"])
+        region.before.extend(networks.setdefault(n, len(networks)) if n else -1 for n in row["networks"])
+        row = tx.run(q.REBUILD_LINKS, lo=lo, hi=lo + SLICE).single(strict=True)
+        links[0].append(np.asarray(row["ads"], dtype=np.int64))
+        links[1].append(np.asarray(row["nodes"], dtype=np.int64))
+        strong.append(np.asarray(row["strong"], dtype=bool))
+        progress(len(region.site_ad_ids), total)
+    faces = tx.run(q.REBUILD_FACES).single(strict=True)
+    pairs = tx.run(q.REBUILD_PAIRS).single(strict=True)
+
+    def array(values) -> np.ndarray:
+        return np.asarray(values, dtype=np.int64)
+
+    region.ids = np.concatenate(ids) if ids else array([])
+    region.sites, region.networks = list(sites), list(networks)
+    region.ad_site, region.before = array(region.ad_site), array(region.before)
+    region.site_ads = np.bincount(region.ad_site, minlength=len(sites)).tolist()
+    ignored = array(marked["ignored"])
+    link_ad = np.concatenate(links[0] + [array(faces["ads"])])
+    link_node = np.concatenate(links[1] + [array(faces["nodes"])])
+    link_strong = np.concatenate(strong + [np.zeros(len(faces["ads"]), dtype=bool)])
+    keep = ~np.isin(link_node, ignored)
+    link_ad, link_node, link_strong = link_ad[keep], link_node[keep], link_strong[keep]
+    pairs_a, pairs_b = array(pairs["a"]), array(pairs["b"])
+    keep = ~np.isin(pairs_a, ignored) & ~np.isin(pairs_b, ignored)
+    pairs_a, pairs_b = pairs_a[keep], pairs_b[keep]
+    # Identifier nodes: every node id linked to an ad or paired, numbered in order of node id.
+    region.nodes, index = np.unique(np.concatenate((link_node, pairs_a, pairs_b)), return_inverse=True)
+    n_links = len(link_node)
+    region.link_node = index[:n_links]
+    region.pairs_a, region.pairs_b = index[n_links:n_links + len(pairs_a)], index[n_links + len(pairs_a):]
+    order = np.argsort(region.ids)
+    region.link_ad = order[np.searchsorted(region.ids, link_ad, sorter=order)]
+    region.strong = np.zeros(len(region.nodes), dtype=bool)
+    region.strong[region.link_node[link_strong]] = True
+    region.confirmed = np.isin(region.nodes, array(marked["confirmed"]))
+    region.common = np.isin(region.nodes, array(marked["common"]))
     region.common_unit = [None] * len(region.nodes)  # judged afresh: no unit is kept
-    region.total_ads = [-1] * len(region.nodes)
-    region.link_ad = [ad_index[a] for a in links["ads"]] + [ad_index[a] for a in faces["ads"]]
-    region.link_node = [index[n] for n in links["nodes"]] + [index[n] for n in faces["nodes"]]
-    region.pairs = [(index[a], index[b]) for a, b in zip(pairs["a"], pairs["b"])]
+    region.total_ads = np.full(len(region.nodes), -1, dtype=np.int64)
     return region

@@ -178,3 +178,71 @@ def test_pieces_agree_with_taking_each_identifier_away_by_brute_force(seed):
                   or any(k == "unit" and strong[x] for k, x in p)]
         spanned = sum(sum(1 for k, _ in p if k == "ad") for p in groups) + (len(pieces) - len(groups))
         assert found[u] == (len(groups), pytest.approx(len(ads) / spanned if spanned else 1.0)), (u, ads_of)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_co_travelling_agrees_with_comparing_every_pair(seed):
+    """Units travel together when their ads overlap by co_travel of the larger set (same class,
+    enough ads, NORMAL): the prefix-filtered search against every pair compared by hand."""
+    import math
+    import random
+
+    import networkx as nx
+
+    from graph.commonness import NORMAL, _co_travelling
+
+    rng = random.Random(seed)
+    n_ads, n_units = rng.randint(3, 30), rng.randint(1, 20)
+    base = sorted(rng.sample(range(n_ads), min(n_ads, 8)))
+    ads_of = [sorted(set(rng.sample(base, rng.randint(1, len(base)))) if rng.random() < 0.6
+              else set(rng.sample(range(n_ads), rng.randint(1, min(10, n_ads))))) for _ in range(n_units)]
+    strong = [rng.random() < 0.5 for _ in range(n_units)]
+    state = [NORMAL if rng.random() < 0.9 else 1 for _ in range(n_units)]
+    rules = Rules()
+    head = _co_travelling(n_ads, ads_of, strong, state, rules)
+    together = nx.Graph()
+    together.add_nodes_from(range(n_units))
+    for u in range(n_units):
+        for v in range(u + 1, n_units):
+            a, b = set(ads_of[u]), set(ads_of[v])
+            if all(len(x) >= rules.min_groups for x in (a, b)) and state[u] == state[v] == NORMAL \
+                    and strong[u] == strong[v] and len(a & b) >= math.ceil(rules.co_travel * max(len(a), len(b))):
+                together.add_edge(u, v)
+    expected = {u: min(part) for part in nx.connected_components(together) for u in part}
+    assert head == [expected[u] for u in range(n_units)]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_units_too_small_to_judge_are_only_added(seed):
+    """_ordered_spread adds units on fewer than at_least ads all at once, unjudged: the others' figures
+    are those of adding every unit one size at a time."""
+    import random
+
+    from graph.commonness import _ordered_spread
+
+    rng = random.Random(seed)
+    n_ads, n_units = rng.randint(2, 30), rng.randint(1, 20)
+    ads_of = {u: sorted(rng.sample(range(n_ads), rng.randint(0, min(7, n_ads)))) for u in range(n_units)}
+    every = _ordered_spread(n_ads, list(ads_of), ads_of)
+    judged = _ordered_spread(n_ads, list(ads_of), ads_of, at_least=3)
+    assert judged == {u: figures for u, figures in every.items() if len(ads_of[u]) >= 3}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_later_rounds_look_only_where_something_became_common(seed, monkeypatch):
+    """Judging again only the components that held a newly common identifier gives the verdicts of
+    judging everything again (with _near saying every unit is near)."""
+    import random
+
+    import graph.commonness as commonness
+
+    rng = random.Random(seed)
+    n_ads = rng.randint(8, 60)
+    n_units = rng.randint(2, 30)
+    sizes = [rng.choice([1, 2, 3, 5]) if rng.random() < 0.8 else rng.randint(6, n_ads) for _ in range(n_units)]
+    links = [(a, u) for u, size in enumerate(sizes) for a in rng.sample(range(n_ads), size)]
+    args = ([0] * n_ads, [n_ads], [a for a, _ in links], [u for _, u in links],
+            [rng.random() < 0.7 for _ in range(n_units)], [NORMAL] * n_units, Rules(min_site_ads=10))
+    restricted = judge(*args)
+    monkeypatch.setattr(commonness, "_near", lambda n_ads, units, ads_of, these: set(units))
+    assert restricted == judge(*args)

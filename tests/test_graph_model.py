@@ -8,7 +8,7 @@ from graph.model import ModelError, apply_schema, load_model, parse_model
 def test_model_declares_every_node_and_relationship():
     model = load_model()
     assert set(model.nodes) == {"Site", "Ad", "AdVersion", "Phone", "Email", "Handle", "Image", "Face", "Location",
-                                "NetworkEvent"}
+                                "NetworkEvent", "NetworkStage"}
     assert set(model.relationships) == {"POSTED_ON", "HAS_VERSION", "HAS_PHONE", "HAS_EMAIL", "HAS_HANDLE", "HAS_IMAGE",
                                         "HAS_FACE", "IN_LOCATION", "NEAR_DUPLICATE", "SAME_FACE"}
     assert model.nodes["Ad"].key == ("site", "site_ad_id")

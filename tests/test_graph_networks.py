@@ -101,6 +101,19 @@ def test_ignored_identifiers_join_nothing_and_confirmed_ones_always_join(graph):
     assert confirm(graph, "phone", "+13125550150", False)["networks_after"] == 4
 
 
+def test_a_rebuild_gives_ads_written_without_a_network_theirs(graph):
+    """Ads written by an older version (no network_id) beside ads that have one: the rebuild reads
+    each ad with its own network, or none."""
+    write_batch(graph, [ad("3", emails=["z@example.org"]), ad("4", emails=["z@example.org"])])
+    add(graph, ad("1", phones=["+13125550101"]), ad("2", phones=["+13125550101"]))
+    write_batch(graph, [ad("5", phones=["+13125550101"])])
+    assert networks(graph)["3"] is None
+    rebuild(graph)
+    nets = networks(graph)
+    assert nets["1"] == nets["2"] == nets["5"] == network_id(SITE, "1")
+    assert nets["3"] == nets["4"] == network_id(SITE, "3")
+
+
 def test_why_two_ads_are_in_one_network(graph):
     add(graph, ad("1", phones=["+13125550101"]), ad("2", phones=["+13125550101"], emails=["y@example.org"]),
         ad("3", emails=["y@example.org"]), ad("4", phones=["+13125550102"]))
@@ -241,8 +254,8 @@ def test_an_interrupted_rebuild_leaves_the_networks_as_they_were(graph, monkeypa
     graph.execute_query("MATCH (p:Phone {e164: '+13125550199'}) SET p.ignored = true")  # without settling
     stage = rebuild_module.stage
 
-    def stage_then_fail(tx, rows):
-        stage(tx, rows)
+    def stage_then_fail(tx, ids, network_ids):
+        stage(tx, ids, network_ids)
         raise KeyboardInterrupt  # Ctrl-C while the new ids are staged
 
     monkeypatch.setattr(rebuild_module, "stage", stage_then_fail)
@@ -251,7 +264,7 @@ def test_an_interrupted_rebuild_leaves_the_networks_as_they_were(graph, monkeypa
     assert networks(graph) == before
     monkeypatch.undo()
     rebuild(graph)  # run again: done, nothing staged left behind
-    assert graph.execute_query("MATCH (a:Ad) WHERE a.network_next IS NOT NULL RETURN count(a)").records[0][0] == 0
+    assert graph.execute_query("MATCH (s:NetworkStage) RETURN count(s)").records[0][0] == 0
     assert len(set(networks(graph).values())) == 3 and set(before.values()) <= set(networks(graph).values())
 
 

@@ -140,20 +140,20 @@ RETURN site, COUNT { (s)<-[:POSTED_ON]-() } AS ads
 
 # $rows: [{label, key, reason, ads, groups, coverage, site_share, unit}]: identifiers judged common
 # now (common_since set once). $clear: [{label, key}]: no longer common.
-SET_COMMON = """
-UNWIND $rows AS row
-""" + _IDENTIFIER_OF_ROW + """
+_SET_COMMON = """
 SET x.common = true, x.common_since = coalesce(x.common_since, datetime($now)),
     x.common_reason = row.reason, x.common_ads = row.ads, x.common_groups = row.groups,
     x.common_coverage = row.coverage, x.common_site_share = row.site_share, x.common_unit = row.unit
 """
-
-CLEAR_COMMON = """
-UNWIND $rows AS row
-""" + _IDENTIFIER_OF_ROW + """
+_CLEAR_COMMON = """
 REMOVE x.common, x.common_since, x.common_reason, x.common_ads, x.common_groups, x.common_coverage,
        x.common_site_share, x.common_unit
 """
+SET_COMMON = "UNWIND $rows AS row\n" + _IDENTIFIER_OF_ROW + _SET_COMMON
+CLEAR_COMMON = "UNWIND $rows AS row\n" + _IDENTIFIER_OF_ROW + _CLEAR_COMMON
+# The same for a rebuild, whose rows carry the identifiers' node ids (row.id).
+SET_COMMON_BY_ID = "UNWIND $rows AS row\nMATCH (x) WHERE id(x) = row.id" + _SET_COMMON
+CLEAR_COMMON_BY_ID = "UNWIND $rows AS row\nMATCH (x) WHERE id(x) = row.id" + _CLEAR_COMMON
 
 # $events: [{event_id, kind, network_id, networks, ads, cause, identifiers}]: merges and splits.
 ADD_NETWORK_EVENTS = """
@@ -214,41 +214,42 @@ ORDER BY ads DESC, key LIMIT $limit
 """
 
 # ---- A rebuild of every network (graph/rebuild.py), by Neo4j's node ids: compact to read ---------
-# Read in slices of node ids ($lo <= id < $hi, each found by its id), each slice one row of lists:
-# far fewer records for the driver to decode than a row per ad, and no list the size of the graph
-# in the database's heap.
+# Ads and their links are read in slices of node ids ($lo <= id < $hi, each found by its id), each
+# slice one row of lists: far fewer records for the driver to decode than a row per ad, and no list
+# the size of the graph in the database's heap. Faces and picture pairs are read whole, from their
+# relationship type's index (slices would look up every node id again to find a few). Ignored
+# identifiers are read on their own (through their index) and left out by the reader: a property
+# read per link costs more than the links.
 MAX_NODE_ID = "MATCH (n) RETURN max(id(n)) AS top"
 
 REBUILD_ADS = """
 UNWIND range($lo, $hi - 1) AS nid
 MATCH (a:Ad) WHERE id(a) = nid
 RETURN collect(nid) AS ids, collect(a.site) AS sites, collect(a.site_ad_id) AS site_ad_ids,
-       collect(a.network_id) AS networks
+       collect(coalesce(a.network_id, "")) AS networks  // collect() would drop nulls
 """
 
 REBUILD_LINKS = """
 UNWIND range($lo, $hi - 1) AS nid
-MATCH (a:Ad)-[r:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]->(x) WHERE id(a) = nid AND NOT coalesce(x.ignored, false)
+MATCH (a:Ad)-[r:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]->(x) WHERE id(a) = nid
 RETURN collect(nid) AS ads, collect(id(x)) AS nodes, collect(type(r) <> 'HAS_IMAGE') AS strong
 """
 
-# The faces an ad shows, through its pictures (ignored or not: a face is ignored on its own).
+# The faces an ad shows, through its pictures.
 REBUILD_FACES = """
-UNWIND range($lo, $hi - 1) AS nid
-MATCH (a:Ad)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(f:Face) WHERE id(a) = nid AND NOT coalesce(f.ignored, false)
-RETURN collect(nid) AS ads, collect(id(f)) AS nodes
+MATCH (a:Ad)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(f:Face)
+RETURN collect(id(a)) AS ads, collect(id(f)) AS nodes
 """
 
 REBUILD_PAIRS = """
-UNWIND range($lo, $hi - 1) AS nid
-MATCH (i)-[:NEAR_DUPLICATE|SAME_FACE]->(j) WHERE id(i) = nid
-  AND NOT coalesce(i.ignored, false) AND NOT coalesce(j.ignored, false)
-RETURN collect(nid) AS a, collect(id(j)) AS b
+MATCH (i)-[:NEAR_DUPLICATE|SAME_FACE]->(j)
+RETURN collect(id(i)) AS a, collect(id(j)) AS b
 """
 
 # Identifiers with an admin's word or a verdict on them, each found through its own index.
-REBUILD_MARKED = _flagged(("common", "confirmed")) + """
-RETURN id(x) AS id, coalesce(x.common, false) AS common, coalesce(x.confirmed, false) AS confirmed
+REBUILD_MARKED = _flagged(("common", "confirmed", "ignored")) + """
+RETURN id(x) AS id, coalesce(x.common, false) AS common, coalesce(x.confirmed, false) AS confirmed,
+       coalesce(x.ignored, false) AS ignored
 """
 
 DESCRIBE_NODES = """
@@ -257,20 +258,23 @@ MATCH (x) WHERE id(x) = nid
 RETURN nid AS id, labels(x)[0] AS label, coalesce(x.e164, x.address, x.handle_id, x.sha256, x.face_id) AS key
 """
 
-# A rebuild's new network ids are staged (network_next) in batches, then swapped in: a rebuild
-# stopped while staging leaves every network_id as it was.
+# A rebuild's new network ids are staged first, a batch per NetworkStage node (the ads' node ids and
+# their new ids, side by side: no ad is written), then swapped in, a batch per transaction: a
+# rebuild stopped while staging leaves every network_id as it was.
 STAGE_NETWORKS = """
-UNWIND $ads AS row
-MATCH (a:Ad {site: row.site, site_ad_id: row.site_ad_id})
-SET a.network_next = row.network_id
+CREATE (:NetworkStage {stage_id: $stage_id, ids: $ids, network_ids: $network_ids})
 """
 
-CLEAR_STAGED = """
-MATCH (a:Ad) WHERE a.network_next IS NOT NULL
-CALL (a) { REMOVE a.network_next } IN TRANSACTIONS OF 20000 ROWS
-"""
+CLEAR_STAGED = "MATCH (s:NetworkStage) DELETE s"
 
 SWAP_STAGED = """
-MATCH (a:Ad) WHERE a.network_next IS NOT NULL
-CALL (a) { SET a.network_id = a.network_next REMOVE a.network_next } IN TRANSACTIONS OF 20000 ROWS
+MATCH (s:NetworkStage)
+CALL (s) {
+  CALL (s) {
+    UNWIND range(0, size(s.ids) - 1) AS i
+    MATCH (a:Ad) WHERE id(a) = s.ids[i]
+    SET a.network_id = s.network_ids[i]
+  }
+  DELETE s
+} IN TRANSACTIONS OF 1 ROW
 """
