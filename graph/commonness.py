@@ -37,6 +37,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
@@ -321,14 +322,16 @@ def _rule(groups: int, coverage: float, site_share, rules: Rules) -> str:
     return ""
 
 
-def _ads_of_units(n_units: int, link_ad: Sequence[int], link_unit: Sequence[int]) -> list[list[int]]:
-    """Each unit's ads, sorted and distinct."""
+def _ads_of_units(n_units: int, link_ad: Sequence[int], link_unit: Sequence[int]) -> list[Sequence[int]]:
+    """Each unit's ads, sorted and distinct (as compact integer arrays: a million ads' links as
+    lists of Python ints would take a few hundred MB)."""
     if not len(link_ad):
-        return [[] for _ in range(n_units)]
-    pairs = np.sort(np.asarray(link_unit, dtype=np.int64) * (max(link_ad) + 1) + np.asarray(link_ad, dtype=np.int64))
-    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))]
-    ads = (pairs % (max(link_ad) + 1)).tolist()
-    ends = np.cumsum(np.bincount(pairs // (max(link_ad) + 1), minlength=n_units)).tolist()
+        return [array("q") for _ in range(n_units)]
+    link_ad = np.asarray(link_ad, dtype=np.int64)
+    width = int(link_ad.max()) + 1
+    pairs = _distinct(np.asarray(link_unit, dtype=np.int64) * width + link_ad)
+    ads = array("q", (pairs % width).tobytes())
+    ends = np.cumsum(np.bincount(pairs // width, minlength=n_units)).tolist()
     return [ads[start:end] for start, end in zip([0] + ends[:-1], ends)]
 
 

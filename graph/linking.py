@@ -218,7 +218,7 @@ def decide(region: Region, cause: str, rules: Rules = Rules(), describe=None, in
     kept = ~confirmed & any_of(region.common) & any_of(out_of_view) if not region.complete else np.zeros(n_units, bool)
     state = np.where(confirmed, CONFIRMED, np.where(kept, KEPT_COMMON, NORMAL)).tolist()
     strong = np.asarray(region.strong, dtype=bool)[first_node].tolist() if n_nodes else []
-    spreads = judge(region.ad_site, region.site_ads, pair_ads.tolist(), pair_units.tolist(), strong, state, rules)
+    spreads = judge(np.asarray(region.ad_site).tolist(), region.site_ads, pair_ads, pair_units, strong, state, rules)
     labels = components_of_ads(n_ads, pair_ads, pair_units, [not s.common for s in spreads])
     # Each fresh network is named after its first ad in (site, site_ad_id) order, then known ids kept.
     fresh = np.unique(labels, return_inverse=True)[1].reshape(-1)

@@ -81,20 +81,20 @@ def read_everything(tx: neo4j.ManagedTransaction, progress: Callable[[int, int],
                 ids.append(row["id"])
     top = tx.run(q.MAX_NODE_ID).single(strict=True)["top"]
     region = Region(complete=True)  # afresh on every attempt: a retried read starts over
-    ids, links, strong = [], ([], []), []
+    ids, site_ad_ids, links, strong = [], [], ([], []), []
     sites: dict[str, int] = {}
     networks: dict[str, int] = {}
     for lo in range(0, (top if top is not None else -1) + 1, SLICE):
         row = tx.run(q.REBUILD_ADS, lo=lo, hi=lo + SLICE).single(strict=True)
         ids.append(np.asarray(row["ids"], dtype=np.int64))
-        region.site_ad_ids.extend(row["site_ad_ids"])
+        site_ad_ids.append(np.asarray(row["site_ad_ids"], dtype=str))
         region.ad_site.extend(sites.setdefault(site, len(sites)) for site in row["sites"])
         region.before.extend(networks.setdefault(n, len(networks)) if n else -1 for n in row["networks"])
         row = tx.run(q.REBUILD_LINKS, lo=lo, hi=lo + SLICE).single(strict=True)
         links[0].append(np.asarray(row["ads"], dtype=np.int64))
         links[1].append(np.asarray(row["nodes"], dtype=np.int64))
         strong.append(np.asarray(row["strong"], dtype=bool))
-        progress(len(region.site_ad_ids), total)
+        progress(sum(map(len, ids)), total)
     faces = tx.run(q.REBUILD_FACES).single(strict=True)
     pairs = tx.run(q.REBUILD_PAIRS).single(strict=True)
 
@@ -102,6 +102,7 @@ def read_everything(tx: neo4j.ManagedTransaction, progress: Callable[[int, int],
         return np.asarray(values, dtype=np.int64)
 
     region.ids = np.concatenate(ids) if ids else array([])
+    region.site_ad_ids = np.concatenate(site_ad_ids) if site_ad_ids else np.zeros(0, dtype=str)
     region.sites, region.networks = list(sites), list(networks)
     region.ad_site, region.before = array(region.ad_site), array(region.before)
     region.site_ads = np.bincount(region.ad_site, minlength=len(sites)).tolist()

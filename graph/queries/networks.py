@@ -259,8 +259,9 @@ RETURN nid AS id, labels(x)[0] AS label, coalesce(x.e164, x.address, x.handle_id
 """
 
 # A rebuild's new network ids are staged first, a batch per NetworkStage node (the ads' node ids and
-# their new ids, side by side: no ad is written), then swapped in, a batch per transaction: a
-# rebuild stopped while staging leaves every network_id as it was.
+# their new ids, side by side: no ad is written), then swapped in, a batch per transaction, two at
+# once (the batches hold different ads): a rebuild stopped while staging leaves every network_id as
+# it was.
 STAGE_NETWORKS = """
 CREATE (:NetworkStage {stage_id: $stage_id, ids: $ids, network_ids: $network_ids})
 """
@@ -276,5 +277,5 @@ CALL (s) {
     SET a.network_id = s.network_ids[i]
   }
   DELETE s
-} IN TRANSACTIONS OF 1 ROW
+} IN 2 CONCURRENT TRANSACTIONS OF 1 ROW
 """
