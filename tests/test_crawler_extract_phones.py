@@ -137,6 +137,9 @@ CATEGORIES = [
     ("tw*o on*e thr*ee fi*ve fi*ve fi*ve ze*ro on*e ni*ne ni*ne", "US", ["+12135550199"]),
     ("ssiixx zzeerroo ttwwoo, ffiivvee ffiivvee ffiivvee, oohh oonnee sseevveenn oohh", "US", ["+16025550170"]),
     ("thr 1 tw / fiv fiv fiv / zer one sev sev", "US", ["+13125550177"]),
+    # digits that read as a word cut in two (5-3-1-5 as "seis") are digits
+    ("Call 531-555-0149 tonight", "US", ["+15315550149"]),
+    ("Text me at 531-555-0149 / or whatsapp", "US", ["+15315550149"]),
     # slang: counted plurals, a digit times a count, hundreds with tens
     ("five oh four, three fives, oh one one five", "US", ["+15045550115"]),
     ("nine oh one tripple fiv oh one fifty-two", "US", ["+19015550152"]),

@@ -162,6 +162,8 @@ def broken_words(text: str) -> list[int]:
             drop.extend(range(m.start() + 1, m.end(), 2))
     if any(sep in text for sep in _HALF_SEPARATORS):
         for m in _HALVES.finditer(text):
+            if not any(ch.isalpha() for ch in m.group(0)):
+                continue  # digits alone: "531-5" is a number, not "seis" cut in two
             cut = next(k for k, ch in enumerate(m.group(0)) if ch in _HALF_SEPARATORS)
             first, second = m.group(0)[:cut], m.group(0)[cut + 1:]
             if not _ONE_WORD.fullmatch(first) and not _ONE_WORD.fullmatch(second):
