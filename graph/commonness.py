@@ -11,7 +11,10 @@ identifier is **common**, and joins nothing, when
 - it would join `min_groups` (3) groups or more (a picture or face: `min_picture_groups`, 2) and
   covers at most `max_coverage` (40 %) of their ads: a stock photo on two ads of each of 38
   networks. A victim's photos, on the ads of each burner phone a network rotated through, cover
-  their groups and stay evidence (a picture's coverage counts the pictures spread like it);
+  their groups and stay evidence (a picture's coverage counts the pictures spread like it). A
+  picture or face is also common when it covers at most that much of the groups of two ads or
+  more it joins: a stock photo on a few ads of a network and on one-ad posters, which it covers
+  wholly;
 - or it would join `many_groups` (10) groups or more, however much of them it covers: a footer
   phone on every ad of a site (a picture or face: `many_picture_groups`, 5, one-ad posters with a
   number of their own, when no other picture spreads like it: a stock photo);
@@ -20,7 +23,8 @@ identifier is **common**, and joins nothing, when
 
 One identifier is a phone, an email, a handle, a *family* of near-duplicate pictures (the same
 photo re-compressed or re-cropped, joined by NEAR_DUPLICATE) or a face (faces joined by
-SAME_FACE). Identifiers that travel together (on the same ads, 80 % either way: a footer's phone
+SAME_FACE); a face is one with the pictures it is in (HAS_FACE), so a stock photo's copies that
+near-duplicates miss (mirrored) and any face the detector imagined in it are judged with it. Identifiers that travel together (on the same ads, 80 % either way: a footer's phone
 and email, a stock photo and the face in it) are judged as one; apart, each would hide the other.
 Common identifiers are taken away and the rest judged again, until nothing changes. An admin's
 word wins: ignored identifiers are not passed in at all, confirmed ones always link.
@@ -240,6 +244,15 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
                 reason = ""
             else:
                 reason = _rule(groups, coverage, lambda: big_site_share(u), weak_rules)
+                if not reason and groups >= rules.min_picture_groups:
+                    # Its coverage of the groups of two ads or more it joins: a stock photo on a few
+                    # ads of a big network and on one-ad posters (each wholly covered) covers little.
+                    several = {w for w in joined if wider_ads[w] >= 2}
+                    if several:
+                        inside = sum(1 for a in ads if find(int(base[a])) in several)
+                        part = inside / sum(wider_ads[w] for w in several)
+                        if part <= rules.max_coverage:
+                            reason = f"joins {groups} groups on {part:.0%} of the ads of those of two ads or more"
                 if not reason and singles >= rules.many_picture_groups and not alike:
                     # On the one ad of many one-ad posters, each with a number of its own, and no
                     # other picture spread like it: a stock photo (a victim's photos spread together).

@@ -396,8 +396,8 @@ def add_ad(region: Region, row) -> None:
 
 
 def read_pairs(tx: neo4j.ManagedTransaction, region: Region) -> None:
-    """The near-duplicate and same-face pairs of the region's pictures and faces, then the ad counts
-    of the region's sites."""
+    """The near-duplicate and same-face pairs of the region's pictures and faces, each face with the
+    picture it is in, then the ad counts of the region's sites."""
     for label, query in (("Image", q.REGION_IMAGE_PAIRS), ("Face", q.REGION_FACE_PAIRS)):
         keys = sorted(key for lab, key in region.nodes if lab == label)
         for row in tx.run(query, keys=keys) if keys else ():
@@ -407,6 +407,12 @@ def read_pairs(tx: neo4j.ManagedTransaction, region: Region) -> None:
             far = region.node(label, row["b"], row["confirmed"], row["common"])
             region.pairs_a.append(near)
             region.pairs_b.append(far)
+    faces = sorted(key for lab, key in region.nodes if lab == "Face")
+    for row in tx.run(q.REGION_FACE_PICTURES, keys=faces) if faces else ():
+        face, image = region._index.get(("Face", row["face"])), region._index.get(("Image", row["image"]))
+        if face is not None and image is not None:
+            region.pairs_a.append(face)
+            region.pairs_b.append(image)
     counts = {r["site"]: r["ads"] for r in tx.run(q.SITE_AD_COUNTS, sites=region.sites)}
     region.site_ads = [counts[s] for s in region.sites]
 

@@ -95,6 +95,10 @@ CASES = [
     ("two stock photos on the same networks, each on other ads",
      Site(*[ad + ["i:s1"] if i % 6 == 0 else ad + ["i:s2"] if i % 6 == 3 else ad
             for n in range(5) for i, ad in enumerate(network(f"n{n}-", 6))]), {"i:s1", "i:s2"}, 5),
+    ("a stock photo on four of a network's ten ads and on a one-ad poster",
+     Site(*with_unit(network("n", 10), "i:stock", 3), ["p:single", "i:stock"]), {"i:stock"}, 2),
+    ("a network's photo on half its ads and on a one-ad poster is a link",
+     Site(*with_unit(network("n", 10), "i:x", 2), ["p:single", "i:x"]), set(), 1),
     ("a rotating network whose ads share one of two photos, both near most ads",
      Site(*[[f"p:r{a // 3}", "i:a" if a % 2 else "i:b", "i:c"] for a in range(12)]), set(), 1),
 ]

@@ -206,6 +206,33 @@ def test_an_ignored_face_joins_nothing_from_either_side(graph, ignored_side):
     assert ignore(graph, "face", ids[ignored_side], ignored=False)["networks_after"] == 1
 
 
+def test_a_face_is_judged_with_the_picture_it_is_in(graph):
+    """A stock photo on six one-ad posters is common; a mirrored copy (no near-duplicate of it) on two
+    more posters shows the same face. Judged apart, the mirrored picture would join its two posters;
+    judged with its face, and so with the stock photo, it is common too."""
+    from graph.faces import link_face_pairs
+    from graph.records import face_id
+
+    def poster(n: int, picture: str) -> dict:
+        face = {"image_sha256": sha(picture), "engine": "dlib", "model": "test", "box": [10, 10, 40, 40]}
+        return normalize(observation(
+            site="demo", site_ad_id=str(n), raw_sha256=sha(f"page-{n}"), emails=[], locations=[],
+            phones=[{"e164": f"+1312555{120 + n:04d}", "raw": f"312 555 {120 + n:04d}"}],
+            images=[{"sha256": sha(picture), "phash": "c3c3c3c3c3c3c3c3" if picture == "stock" else "3c3c3c3c3c3c3c3c",
+                     "url": f"http://127.0.0.1:8000/{picture}.jpg"}], faces=[face]))
+
+    write_batch(graph, [poster(n, "stock") for n in range(6)] + [poster(n, "mirrored") for n in (6, 7)])
+    box = {"engine": "dlib", "model": "test", "box": [10, 10, 40, 40]}
+    stock, mirrored = (face_id({"image_sha256": sha(p), **box}) for p in ("stock", "mirrored"))
+    assert link_face_pairs(graph, [(stock, mirrored, 0.97)]) == 1
+    assign_networks(graph, [("demo", str(n)) for n in range(8)])
+    nets = {r["id"]: r["net"] for r in graph.execute_query(
+        "MATCH (a:Ad) RETURN a.site_ad_id AS id, a.network_id AS net").records}
+    assert len(set(nets.values())) == 8
+    rebuild(graph)  # the rebuild reads the same pairs
+    assert len({r[0] for r in graph.execute_query("MATCH (a:Ad) RETURN DISTINCT a.network_id").records}) == 8
+
+
 def test_a_stock_photo_recompressed_for_every_ad_is_one_identifier_and_common(graph):
     """Five posters of three ads each, each poster with a phone of its own; one stock photo on one
     ad of each, re-compressed every time (different bytes, pHashes a bit apart): landed batch by

@@ -131,6 +131,14 @@ RETURN f.face_id AS a, g.face_id AS b, coalesce(g.confirmed, false) AS confirmed
        CASE WHEN g.common THEN coalesce(g.common_unit, '') END AS common
 """
 
+# The pictures the region's faces are in: a face is judged with its picture (one identifier: a stock
+# photo and the face in it, even a face the detector imagined, spread together).
+REGION_FACE_PICTURES = """
+UNWIND $keys AS key
+MATCH (i:Image)-[:HAS_FACE]->(f:Face {face_id: key})
+RETURN f.face_id AS face, i.sha256 AS image
+"""
+
 # Each ad is POSTED_ON its site once: the site's degree is its ad count, read without a scan.
 SITE_AD_COUNTS = """
 UNWIND $sites AS site
@@ -242,7 +250,7 @@ RETURN collect(id(a)) AS ads, collect(id(f)) AS nodes
 """
 
 REBUILD_PAIRS = """
-MATCH (i)-[:NEAR_DUPLICATE|SAME_FACE]->(j)
+MATCH (i)-[:NEAR_DUPLICATE|SAME_FACE|HAS_FACE]->(j)
 RETURN collect(id(i)) AS a, collect(id(j)) AS b
 """
 
