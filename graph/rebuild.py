@@ -3,14 +3,14 @@ rebuild`, after the rules change or to repair networks made before them.
 
 Everything is read first (one read transaction, in slices of node ids, identifiers by Neo4j's node
 ids to keep rows small), decided in memory (graph/linking.py and graph/commonness.py, as for a
-landing batch but with every ad in view, so every identifier is judged afresh), then written:
-the new network ids are staged beside the ones in use (NetworkStage nodes, a batch each), the
-verdicts and events written, and the staged ids swapped in. Interrupted (Ctrl-C, the database
-gone) while staging, the previous network ids and verdicts are left exactly as they were. Between the verdicts
-and the end of the swap (seconds at a million ads) the verdicts and events already say what the
-swap does: run the command again to finish it (it then records those merges and splits a second
-time). Ids are kept where networks stay together, and only changes are written, so a rebuild that
-changes nothing writes nothing."""
+landing batch but with every ad in view, so every identifier is judged afresh), then written: the
+new network ids are staged beside the ones in use (NetworkStage nodes, a batch each), the verdicts
+and events written, and the staged ids swapped in. Interrupted (Ctrl-C, the database gone) while
+staging, the previous network ids and verdicts are left exactly as they were. Between the
+verdicts and the end of the swap (a quarter to half a minute at a million ads) the verdicts and
+events already say what the swap does: run the command again to finish it (it then records those
+merges and splits a second time). Ids are kept where networks stay together, and only changes are
+written, so a rebuild that changes nothing writes nothing."""
 
 from __future__ import annotations
 
