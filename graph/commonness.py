@@ -18,6 +18,11 @@ identifier is **common**, and joins nothing, when
 - or it would join `many_groups` (10) groups or more, however much of them it covers: a footer
   phone on every ad of a site (a picture or face: `many_picture_groups`, 5, one-ad posters with a
   number of their own, when no other picture spreads like it: a stock photo);
+- or it is a picture or face that would join `min_groups` groups or more *alone*, and is not on
+  all of their ads: no other picture joins two of them, and it is no set of pictures travelling
+  together. A person's photos go from phone to phone together (a victim's set, each over some of
+  the runs of her burner phones), or one photo is on every ad of them; a stock photo goes from
+  network to network by itself, on some of each one's ads;
 - or it would join `min_groups` groups or more, covers at most `max_site_coverage` (75 %) of them,
   and is on `max_site_share` (a fifth) or more of the ads of a site of `min_site_ads` (100) or more.
 
@@ -119,9 +124,11 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
     parent = _co_travelling(n_ads, ads_of, strong, state, rules)
     heads = [u for u in range(n_units) if parent[u] == u]
     head_ads = {u: ads_of[u] for u in heads}
+    travelling = set()  # heads of units travelling with others: a set of pictures is never alone
     for u in range(n_units):
         if parent[u] != u:
             head_ads[parent[u]] = sorted(set(head_ads[parent[u]]) | set(ads_of[u]))
+            travelling.add(parent[u])
     head_state = {u: state[u] for u in heads}  # only NORMAL units travel together: a head's state is its own
     share, big_share = {}, {}
 
@@ -232,12 +239,18 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
             # Its coverage together with the pictures spread like it: over some of the same base
             # groups, no others, and across the same wider ones (a network's other photos spread
             # within it; a stock photo's companions in each network do not count).
-            ads, alike = set(head_ads[u]), 0
+            # Its partners: the pictures, not found common, that join two of the groups it joins
+            # (a victim's photos partner each other across her burner phones; a stock photo has none).
+            ads, alike, partnered = set(head_ads[u]), 0, False
             if len(joined) >= 2:
                 for v in {v for g in groups_of for v in spreading.get(g, ())}:
-                    if v != u and touched[v] <= groups_of and len({find(g) for g in touched[v]}) >= 2:
+                    if v == u:
+                        continue
+                    if touched[v] <= groups_of and len({find(g) for g in touched[v]}) >= 2:
                         ads.update(head_ads[v])
                         alike += 1
+                    if not partnered and v not in common:
+                        partnered = len({find(g) for g in touched[v] if find(g) in joined}) >= 2
             coverage = len(ads) / spanned if spanned else 1.0
             singles = sum(1 for w in joined if wider_ads[w] == 1 and wider_strong[w])
             if head_state[u] == CONFIRMED:
@@ -257,6 +270,11 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
                     # On the one ad of many one-ad posters, each with a number of its own, and no
                     # other picture spread like it: a stock photo (a victim's photos spread together).
                     reason = f"joins {singles} one-ad posters"
+                if not reason and groups >= rules.min_groups and not partnered and u not in travelling \
+                        and coverage < 1.0:
+                    # Alone over several groups, no other picture joining any two of them, and not on
+                    # every ad of them (a person's one photo on all her phones' ads is hers): a stock photo.
+                    reason = f"joins {groups} groups alone, on {coverage:.0%} of their ads"
             verdict[u] = Spread(len(head_ads[u]), groups, coverage,
                                 site_share(u) if reason else shown_share(u, groups), bool(reason), reason)
             if reason:

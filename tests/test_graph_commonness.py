@@ -88,8 +88,11 @@ CASES = [
     ("a photo alone on four posters' every ad is a link", Site(*[[f"p:{n}", "i:x"] for n in range(4)]), set(), 1),
     ("a picture shared by three posters on a third of their ads",
      Site(*[ad for n in range(3) for ad in with_unit(network(f"n{n}-", 6), "i:shared", 3)]), {"i:shared"}, 3),
-    ("a picture shared by three posters on half their ads is one operation's",
-     Site(*[ad for n in range(3) for ad in with_unit(network(f"n{n}-", 4), "i:shared", 2)]), set(), 1),
+    ("a picture alone on half the ads of three posters goes from network to network: a stock photo",
+     Site(*[ad for n in range(3) for ad in with_unit(network(f"n{n}-", 4), "i:shared", 2)]), {"i:shared"}, 3),
+    ("a photo set over three posters' ads, each photo on half of them, is one operation's",
+     Site(*[ad + ["i:a" if i % 2 else "i:b"] for n in range(3) for i, ad in enumerate(network(f"n{n}-", 4))]), set(), 1),
+    ("one photo on every ad of three posters is one person's", stock_photo_site(3, ads=4, on=1), set(), 1),
     ("a network rotating three phones at random over its ads, each showing two of its eight photos",
      Site(*[[f"p:r{(a * 7) % 3}", f"i:v{a % 8}", f"i:v{(a + 3) % 8}"] for a in range(24)]), set(), 1),
     ("two stock photos on the same networks, each on other ads",
@@ -127,9 +130,10 @@ def test_an_unusual_share_of_a_site():
     ads = [ad for n in range(5) for ad in network(f"n{n}-", 8)]
     ads = [ad + ["i:x"] if i % 8 < 5 else ad for i, ad in enumerate(ads)]
     assert Site(*ads, site_ads=[100]).judge()["i:x"].reason == "joins 5 groups and is on 25% of a site's ads"
-    # The same ads on a site ten times the size are not an unusual share, nor on a small site.
-    assert Site(*ads, site_ads=[1000]).common() == set()
-    assert Site(*ads).common() == set()
+    # On a site ten times the size, or a small one, it is no unusual share; alone over five groups
+    # (no other picture between them) on five of their eight ads, it goes as a stock photo does.
+    for site in (Site(*ads, site_ads=[1000]), Site(*ads)):
+        assert site.judge()["i:x"].reason == "joins 5 groups alone, on 62% of their ads"
 
 
 def test_an_admins_word_wins():
