@@ -227,10 +227,19 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
         level = order[start:end]
         if len(touched[level[0]]) <= 1:  # most pictures: on one group's ads; none joined yet
             for u in level:
-                ads, spanned = len(head_ads[u]), sum(base_ads[g] for g in touched[u])
-                groups = sum(1 for g in touched[u] if base_ads[g] >= 2 or base_strong[g])
+                ads, spanned, groups = len(head_ads[u]), 0, 0
+                for g in touched[u]:
+                    spanned = base_ads[g]
+                    groups = 1 if spanned >= 2 or base_strong[g] else 0
                 verdict[u] = Spread(ads, groups, ads / spanned if spanned else 1.0, 0.0, False, "")
             continue
+        wide: dict[int, set[int]] = {}  # each picture's wider groups (they change between levels only)
+
+        def wider_of(v: int) -> set[int]:
+            if v not in wide:
+                wide[v] = {find(g) for g in touched[v]}
+            return wide[v]
+
         for u in level:
             groups_of = touched[u]
             joined = {find(g) for g in groups_of}
@@ -239,18 +248,12 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
             # Its coverage together with the pictures spread like it: over some of the same base
             # groups, no others, and across the same wider ones (a network's other photos spread
             # within it; a stock photo's companions in each network do not count).
-            # Its partners: the pictures, not found common, that join two of the groups it joins
-            # (a victim's photos partner each other across her burner phones; a stock photo has none).
-            ads, alike, partnered = set(head_ads[u]), 0, False
-            if len(joined) >= 2:
-                for v in {v for g in groups_of for v in spreading.get(g, ())}:
-                    if v == u:
-                        continue
-                    if touched[v] <= groups_of and len({find(g) for g in touched[v]}) >= 2:
-                        ads.update(head_ads[v])
-                        alike += 1
-                    if not partnered and v not in common:
-                        partnered = len({find(g) for g in touched[v] if find(g) in joined}) >= 2
+            ads, alike = set(head_ads[u]), 0
+            near = {v for g in groups_of for v in spreading.get(g, ()) if v != u} if len(joined) >= 2 else set()
+            for v in near:
+                if touched[v] <= groups_of and len(wider_of(v)) >= 2:
+                    ads.update(head_ads[v])
+                    alike += 1
             coverage = len(ads) / spanned if spanned else 1.0
             singles = sum(1 for w in joined if wider_ads[w] == 1 and wider_strong[w])
             if head_state[u] == CONFIRMED:
@@ -260,9 +263,10 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
                 if not reason and groups >= rules.min_picture_groups:
                     # Its coverage of the groups of two ads or more it joins: a stock photo on a few
                     # ads of a big network and on one-ad posters (each wholly covered) covers little.
-                    several = {w for w in joined if wider_ads[w] >= 2}
+                    several = [w for w in joined if wider_ads[w] >= 2]
                     if several:
-                        inside = sum(1 for a in ads if find(int(base[a])) in several)
+                        # Every ad counted is in a group it joins; a one-ad group's one ad is its.
+                        inside = len(ads) - (len(joined) - len(several))
                         part = inside / sum(wider_ads[w] for w in several)
                         if part <= rules.max_coverage:
                             reason = f"joins {groups} groups on {part:.0%} of the ads of those of two ads or more"
@@ -270,8 +274,8 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
                     # On the one ad of many one-ad posters, each with a number of its own, and no
                     # other picture spread like it: a stock photo (a victim's photos spread together).
                     reason = f"joins {singles} one-ad posters"
-                if not reason and groups >= rules.min_groups and not partnered and u not in travelling \
-                        and coverage < 1.0:
+                if not reason and groups >= rules.min_groups and u not in travelling and coverage < 1.0 and \
+                        not any(v not in common and len(wider_of(v) & joined) >= 2 for v in near):
                     # Alone over several groups, no other picture joining any two of them, and not on
                     # every ad of them (a person's one photo on all her phones' ads is hers): a stock photo.
                     reason = f"joins {groups} groups alone, on {coverage:.0%} of their ads"
