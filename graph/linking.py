@@ -30,7 +30,7 @@ from typing import Iterable
 import neo4j
 import numpy as np
 
-from graph.commonness import CONFIRMED, KEPT_COMMON, NORMAL, STRONG_KINDS, Rules, components, judge
+from graph.commonness import CONFIRMED, KEPT_COMMON, NORMAL, STRONG_KINDS, Rules, _distinct, components, judge
 from graph.commonness import networks as components_of_ads
 from graph.queries import networks as q
 
@@ -261,12 +261,6 @@ def decide(region: Region, cause: str, rules: Rules = Rules(), describe=None, in
     stopped = [f"{r['label']}:{r['key']}" for r in clear_rows]
     events = network_events(before, region.networks, fresh, names, cause, sorted(newly), stopped)
     return Decision(region, names, fresh, changed, set_rows, clear_rows, events, sorted(newly))
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """The distinct values, sorted (np.unique's hashing is slower on long integer arrays)."""
-    values = np.sort(values)
-    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
 
 
 def network_events(before: np.ndarray, before_names: list[str], after: np.ndarray, after_names: list[str],
