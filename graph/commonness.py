@@ -15,6 +15,9 @@ identifier is **common**, and joins nothing, when
   picture or face is also common when it covers at most that much of the groups of two ads or
   more it joins: a stock photo on a few ads of a network and on one-ad posters, which it covers
   wholly;
+- or it is a phone, email or handle that would join `min_groups` groups or more on at most
+  `max_group_share` (half) of the ads of each: an agency's line, on some ads of each of its
+  posters. An operation's own line or email is its thread: on most ads of at least one of them;
 - or it would join `many_groups` (10) groups or more, however much of them it covers: a footer
   phone on every ad of a site (a picture or face: `many_picture_groups`, 5, one-ad posters with a
   number of their own, when no other picture spreads like it: a stock photo);
@@ -68,6 +71,7 @@ class Rules:
     min_picture_groups: int = 2  # a picture or face: judged against wider groups, two are enough
     many_picture_groups: int = 5  # one-ad posters a picture or face spreading alone may join
     max_coverage: float = 0.4
+    max_group_share: float = 0.5  # a phone, email or handle on at most this much of each group it joins
     many_groups: int = 10
     max_site_share: float = 0.2
     max_site_coverage: float = 0.75  # ... if it covers at most this much of the groups it joins,
@@ -167,11 +171,11 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
             for u in candidates:
                 if u in common:
                     continue
-                groups, coverage = figures[u]
+                groups, coverage, most = figures[u]
                 if head_state[u] == CONFIRMED:
                     verdict[u] = Spread(len(head_ads[u]), groups, coverage, site_share(u), False, "confirmed")
                     continue
-                reason = rule(groups, coverage, u)
+                reason = rule(groups, coverage, most, u)
                 if reason:
                     fresh.append(u)
                     verdict[u] = Spread(len(head_ads[u]), groups, coverage, site_share(u), True, reason)
@@ -184,15 +188,22 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
             active = [u for u in active if u not in common and u in near]
             candidates = [u for u in candidates if u not in common and u in near]
 
-    def strong_measure(active: list[int]) -> dict[int, tuple[int, float]]:
+    def strong_measure(active: list[int]) -> dict[int, tuple[int, float, float]]:
         # Each taken away alone, and each taken away with every other at least as widely shared:
         # a footer's phone and its email (found on some of its ads) would otherwise hide each other.
+        # Its share of each group is taken from the first (1.0 when that joins too few groups).
         alone = _spread(n_ads, active, head_ads, strong)
         ordered = _ordered_spread(n_ads, active, head_ads, rules.min_groups)
-        return {u: max(alone[u], ordered.get(u, alone[u])) for u in active}
+        figures = {}
+        for u in active:
+            groups, coverage, most = alone[u]
+            figures[u] = (*max((groups, coverage), ordered.get(u, (groups, coverage))),
+                          most if groups >= rules.min_groups else 1.0)
+        return figures
 
     taken_away(strong_heads, strong_heads,
-               lambda groups, coverage, u: _rule(groups, coverage, lambda: big_site_share(u), rules), strong_measure)
+               lambda groups, coverage, most, u: _rule(groups, coverage, lambda: big_site_share(u), rules, most),
+               strong_measure)
 
     # Base groups: the ads as the phones, emails and handles that link still join them.
     linking_strong = [u for u in strong_heads if u not in common]
@@ -344,13 +355,15 @@ def _runs(values: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _rule(groups: int, coverage: float, site_share, rules: Rules) -> str:
+def _rule(groups: int, coverage: float, site_share, rules: Rules, most: float = 1.0) -> str:
     """Why a unit with these figures is common (site_share() its largest share of a big site's
-    ads), or "" when it is evidence."""
+    ads, most the largest share of one group's ads it is on), or "" when it is evidence."""
     if groups >= rules.many_groups:
         return f"joins {groups} groups"
     if groups >= rules.min_groups and coverage <= rules.max_coverage:
         return f"joins {groups} groups on {coverage:.0%} of their ads"
+    if groups >= rules.min_groups and most <= rules.max_group_share:
+        return f"joins {groups} groups on at most {most:.0%} of the ads of each"
     if groups >= rules.min_groups and coverage <= rules.max_site_coverage and \
             (share := site_share()) >= rules.max_site_share:
         return f"joins {groups} groups and is on {share:.0%} of a site's ads"
@@ -409,8 +422,9 @@ def _site_share(ads: list[int], ad_site: Sequence[int], site_ads: Sequence[int],
 
 
 def _spread(n_ads: int, units: list[int], ads_of: dict[int, list[int]], strong: Sequence[bool]
-            ) -> dict[int, tuple[int, float]]:
-    """(groups, coverage) of each unit among `units`, in the graph of the ads and those units.
+            ) -> dict[int, tuple[int, float, float]]:
+    """(groups, coverage, the largest share of one group's ads it is on) of each unit among `units`,
+    in the graph of the ads and those units.
 
     An ad on one of these units only is a piece of its own without it (one ad, no identifier of its
     own: not a group): it is counted as such and left out of the search, which is then run over
@@ -430,9 +444,9 @@ def _spread(n_ads: int, units: list[int], ads_of: dict[int, list[int]], strong: 
     pieces = _pieces(n, n_ads, indptr.tolist(), indices.tolist(), is_strong, weight.tolist())
     result = {}
     for i, (u, size) in enumerate(zip(units, sizes.tolist())):
-        groups, group_ads, loose = pieces.get(n_ads + i, (0, 0, 0))
+        groups, group_ads, loose, most = pieces.get(n_ads + i, (0, 0, 0, 0.0))
         spanned = group_ads + loose + int(weight[n_ads + i])
-        result[u] = (groups, size / spanned if spanned else 1.0)
+        result[u] = (groups, size / spanned if spanned else 1.0, most)
     return result
 
 
@@ -504,25 +518,32 @@ def _ordered_spread(n_ads: int, units: list[int], ads_of: dict[int, list[int]], 
 
 
 def _pieces(n: int, n_ads: int, indptr: list[int], indices: list[int], is_strong: list[int],
-            weight: list[int]) -> dict[int, tuple[int, int, int]]:
+            weight: list[int]) -> dict[int, tuple[int, int, int, float]]:
     """For each unit node (>= n_ads) that is on some ad: (groups, ads in those groups, pieces that
-    are not groups) among the pieces its component falls into without it, besides the ads folded
-    into it (weight: the ads each node stands for, pieces of their own). The graph: node v's
-    neighbours are indices[indptr[v]:indptr[v + 1]]. Iterative DFS."""
+    are not groups, the largest share of one group's ads it is on) among the pieces its component
+    falls into without it, besides the ads folded into it (weight: the ads each node stands for,
+    pieces of their own). The graph: node v's neighbours are indices[indptr[v]:indptr[v + 1]].
+    Iterative DFS; a unit's ads in each child's subtree are counted as the subtree's ads reach
+    back to it (in an undirected search every other edge goes to an ancestor)."""
     disc = [-1] * n
     low = [0] * n
     sub_ads = [0] * n
     sub_strong = [0] * n
+    hits = [0] * n  # unit: its ads seen so far below it
+    start = [0] * n  # node: its parent unit's hits when it was reached
     sep_ads: dict[int, int] = {}
     sep_strong: dict[int, int] = {}
-    found: dict[int, list[int]] = {}  # unit -> [groups, group ads, loose pieces]
+    sep_hits: dict[int, int] = {}
+    found: dict[int, list] = {}  # unit -> [groups, group ads, loose pieces, largest share of a group]
     clock = 0
 
-    def piece(unit: int, ads: int, strongs: int) -> None:
-        entry = found.setdefault(unit, [0, 0, 0])
+    def piece(unit: int, ads: int, strongs: int, on: int) -> None:
+        entry = found.setdefault(unit, [0, 0, 0, 0.0])
         if ads >= 2 or strongs >= 1:
             entry[0] += 1
             entry[1] += ads
+            if on > entry[3] * ads:
+                entry[3] = on / ads
         else:
             entry[2] += 1
 
@@ -547,11 +568,15 @@ def _pieces(n: int, n_ads: int, indptr: list[int], indices: list[int], is_strong
                     clock += 1
                     sub_ads[w] = weight[w]
                     sub_strong[w] = is_strong[w]
+                    start[w] = hits[v]
                     members.append(w)
                     stack.append([w, v, indptr[w]])
                     break
-                if w != up and disc[w] < low[v]:
-                    low[v] = disc[w]
+                if w != up and disc[w] < disc[v]:  # back to an ancestor
+                    if disc[w] < low[v]:
+                        low[v] = disc[w]
+                    if w >= n_ads:
+                        hits[w] += 1
             else:
                 stack.pop()
                 if up == -1:
@@ -560,15 +585,20 @@ def _pieces(n: int, n_ads: int, indptr: list[int], indices: list[int], is_strong
                     low[up] = low[v]
                 sub_ads[up] += sub_ads[v]
                 sub_strong[up] += sub_strong[v]
-                if up >= n_ads and low[v] >= disc[up]:  # without `up`, v's subtree is a piece of its own
-                    sep_ads[up] = sep_ads.get(up, 0) + sub_ads[v]
-                    sep_strong[up] = sep_strong.get(up, 0) + sub_strong[v]
-                    piece(up, sub_ads[v], sub_strong[v])
+                if up >= n_ads:
+                    hits[up] += 1  # v itself
+                    if low[v] >= disc[up]:  # without `up`, v's subtree is a piece of its own
+                        on = hits[up] - start[v]
+                        sep_ads[up] = sep_ads.get(up, 0) + sub_ads[v]
+                        sep_strong[up] = sep_strong.get(up, 0) + sub_strong[v]
+                        sep_hits[up] = sep_hits.get(up, 0) + on
+                        piece(up, sub_ads[v], sub_strong[v], on)
                 continue
             top[2] = at
         total_ads, total_strong = sub_ads[root], sub_strong[root]
         for v in members:
             if v >= n_ads and v != root:  # the rest of the component, reached through v's parent
                 piece(v, total_ads - sep_ads.get(v, 0) - weight[v],
-                      total_strong - sep_strong.get(v, 0) - is_strong[v])
+                      total_strong - sep_strong.get(v, 0) - is_strong[v],
+                      indptr[v + 1] - indptr[v] - sep_hits.get(v, 0))
     return {u: tuple(entry) for u, entry in found.items()}
