@@ -1,8 +1,8 @@
 """Every network, and every identifier's commonness, recomputed from scratch: `adgraph networks
 rebuild`, after the rules change or to repair networks made before them.
 
-Everything is read first (one read transaction, in slices of node ids, identifiers by Neo4j's node
-ids to keep rows small), decided in memory (graph/linking.py and graph/commonness.py, as for a
+Everything is read first (in slices of node ids, two at a time, identifiers by Neo4j's node ids
+to keep rows small), decided in memory (graph/linking.py and graph/commonness.py, as for a
 landing batch but with every ad in view, so every identifier is judged afresh), then written: the
 new network ids are staged beside the ones in use (NetworkStage nodes, a batch each), the verdicts
 and events written, and the staged ids swapped in. Interrupted (Ctrl-C, the database gone) while
@@ -15,6 +15,9 @@ written, so a rebuild that changes nothing writes nothing."""
 from __future__ import annotations
 
 import uuid
+import itertools
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Callable
 
@@ -26,6 +29,7 @@ from graph.linking import Region, decide, write
 from graph.queries import networks as q
 
 SLICE = 200_000  # node ids read per statement
+READERS = 2  # slices read at once
 STAGE_BATCH = 20_000  # new network ids staged per transaction
 
 
@@ -47,9 +51,9 @@ def rebuild_networks(driver: neo4j.Driver, rules: Rules = Rules(),
                      progress: Callable[[int, int], None] = lambda done, total: None) -> Rebuilt:
     """Recompute every network; progress(done, total) follows the ads read."""
     total = driver.execute_query(q.COUNT_NETWORKS, routing_=neo4j.RoutingControl.READ).records[0]["ads"]
+    region = read_everything(driver, progress, total)
+    progress(len(region), len(region))
     with driver.session() as session:
-        region = session.execute_read(read_everything, progress, total)
-        progress(len(region), len(region))
 
         def describe(nodes: list[int]) -> dict[int, tuple[str, str]]:
             ids = [int(region.nodes[n]) for n in nodes]
@@ -72,31 +76,40 @@ def rebuild_networks(driver: neo4j.Driver, rules: Rules = Rules(),
                    len({r["unit"] for r in decision.set_common}))
 
 
-def read_everything(tx: neo4j.ManagedTransaction, progress: Callable[[int, int], None], total: int) -> Region:
-    """Every ad and the identifiers that may link it, as a Region whose nodes are Neo4j node ids."""
-    marked = {"common": [], "confirmed": [], "ignored": []}
-    for row in tx.run(q.REBUILD_MARKED):
-        for word, ids in marked.items():
-            if row[word]:
-                ids.append(row["id"])
-    top = tx.run(q.MAX_NODE_ID).single(strict=True)["top"]
-    region = Region(complete=True)  # afresh on every attempt: a retried read starts over
+def read_everything(driver: neo4j.Driver, progress: Callable[[int, int], None], total: int) -> Region:
+    """Every ad and the identifiers that may link it, as a Region whose nodes are Neo4j node ids.
+    Slices are read READERS at a time, each in a read transaction of its own: while one is decoded
+    here the database finds the next (Community's transactions see committed writes anyway, so one
+    transaction for all would be no more consistent)."""
+    with driver.session() as session:
+        marked, top = session.execute_read(_read_marked)
+    region = Region(complete=True)
     ids, site_ad_ids, links, strong = [], [], ([], []), []
     sites: dict[str, int] = {}
     networks: dict[str, int] = {}
-    for lo in range(0, (top if top is not None else -1) + 1, SLICE):
-        row = tx.run(q.REBUILD_ADS, lo=lo, hi=lo + SLICE).single(strict=True)
-        ids.append(np.asarray(row["ids"], dtype=np.int64))
-        site_ad_ids.append(np.asarray(row["site_ad_ids"], dtype=str))
-        region.ad_site.extend(sites.setdefault(site, len(sites)) for site in row["sites"])
-        region.before.extend(networks.setdefault(n, len(networks)) if n else -1 for n in row["networks"])
-        row = tx.run(q.REBUILD_LINKS, lo=lo, hi=lo + SLICE).single(strict=True)
-        links[0].append(np.asarray(row["ads"], dtype=np.int64))
-        links[1].append(np.asarray(row["nodes"], dtype=np.int64))
-        strong.append(np.asarray(row["strong"], dtype=bool))
-        progress(sum(map(len, ids)), total)
-    faces = tx.run(q.REBUILD_FACES).single(strict=True)
-    pairs = tx.run(q.REBUILD_PAIRS).single(strict=True)
+    read = 0
+    pool = ThreadPoolExecutor(READERS)
+    try:
+        whole = pool.submit(_read, driver, _read_whole)
+        starts = iter(range(0, (top if top is not None else -1) + 1, SLICE))
+        # A few slices ahead, no more: each waiting answer holds a slice's rows.
+        ahead = deque(pool.submit(_read, driver, _read_slice, lo) for lo in itertools.islice(starts, READERS))
+        while ahead:
+            ads, linked = ahead.popleft().result()
+            for lo in itertools.islice(starts, 1):
+                ahead.append(pool.submit(_read, driver, _read_slice, lo))
+            ids.append(np.asarray(ads["ids"], dtype=np.int64))
+            site_ad_ids.append(np.asarray(ads["site_ad_ids"], dtype=str))
+            region.ad_site.extend(sites.setdefault(site, len(sites)) for site in ads["sites"])
+            region.before.extend(networks.setdefault(n, len(networks)) if n else -1 for n in ads["networks"])
+            links[0].append(np.asarray(linked["ads"], dtype=np.int64))
+            links[1].append(np.asarray(linked["nodes"], dtype=np.int64))
+            strong.append(np.asarray(linked["strong"], dtype=bool))
+            read += len(ids[-1])
+            progress(read, total)
+        faces, pairs = whole.result()
+    finally:  # Ctrl-C or a failed read: slices not started are not read
+        pool.shutdown(wait=True, cancel_futures=True)
 
     def array(values) -> np.ndarray:
         return np.asarray(values, dtype=np.int64)
@@ -129,3 +142,27 @@ def read_everything(tx: neo4j.ManagedTransaction, progress: Callable[[int, int],
     region.common_unit = [None] * len(region.nodes)  # judged afresh: no unit is kept
     region.total_ads = np.full(len(region.nodes), -1, dtype=np.int64)
     return region
+
+
+def _read(driver: neo4j.Driver, work, *args):
+    with driver.session() as session:
+        return session.execute_read(work, *args)
+
+
+def _read_marked(tx: neo4j.ManagedTransaction) -> tuple[dict[str, list[int]], int | None]:
+    marked = {"common": [], "confirmed": [], "ignored": []}
+    for row in tx.run(q.REBUILD_MARKED):
+        for word, ids in marked.items():
+            if row[word]:
+                ids.append(row["id"])
+    return marked, tx.run(q.MAX_NODE_ID).single(strict=True)["top"]
+
+
+def _read_slice(tx: neo4j.ManagedTransaction, lo: int) -> tuple[neo4j.Record, neo4j.Record]:
+    return (tx.run(q.REBUILD_ADS, lo=lo, hi=lo + SLICE).single(strict=True),
+            tx.run(q.REBUILD_LINKS, lo=lo, hi=lo + SLICE).single(strict=True))
+
+
+def _read_whole(tx: neo4j.ManagedTransaction) -> tuple[neo4j.Record, neo4j.Record]:
+    """The faces each ad shows and every pair of linked identifiers, read whole."""
+    return tx.run(q.REBUILD_FACES).single(strict=True), tx.run(q.REBUILD_PAIRS).single(strict=True)

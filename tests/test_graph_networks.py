@@ -114,6 +114,20 @@ def test_a_rebuild_gives_ads_written_without_a_network_theirs(graph):
     assert nets["3"] == nets["4"] == network_id(SITE, "3")
 
 
+def test_a_rebuild_read_in_many_slices_reads_every_ad(graph, monkeypatch):
+    """Slices of three node ids, read two at a time: every ad and link arrives, in order."""
+    from graph import rebuild as rebuilding
+
+    monkeypatch.setattr(rebuilding, "SLICE", 3)
+    write_batch(graph, [ad(str(n), phones=[f"+131255501{10 + n // 4:02d}"]) for n in range(20)])
+    seen = []
+    result = rebuilding.rebuild_networks(graph, progress=lambda done, total: seen.append((done, total)))
+    nets = networks(graph)
+    assert result.ads == 20 and len(seen) >= 7 and seen[-1] == (20, 20)
+    assert sorted(sorted(int(a) for a in nets if nets[a] == n) for n in set(nets.values())) == \
+        [list(range(start, start + 4)) for start in range(0, 20, 4)]
+
+
 def test_why_two_ads_are_in_one_network(graph):
     add(graph, ad("1", phones=["+13125550101"]), ad("2", phones=["+13125550101"], emails=["y@example.org"]),
         ad("3", emails=["y@example.org"]), ad("4", phones=["+13125550102"]))
