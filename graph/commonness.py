@@ -17,7 +17,9 @@ identifier is **common**, and joins nothing, when
   wholly;
 - or it is a phone, email or handle that would join `min_groups` groups or more on at most
   `max_group_share` (half) of the ads of each: an agency's line, on some ads of each of its
-  posters. An operation's own line or email is its thread: on most ads of at least one of them;
+  posters. An operation's own line or email is its thread: on most ads of at least one of them.
+  One on at most that much of all their ads is judged again once the pictures have joined what
+  they join (a poster's second phone, on one ad with the line, is a group of its own before);
 - or it would join `many_groups` (10) groups or more, however much of them it covers: a footer
   phone on every ad of a site (a picture or face: `many_picture_groups`, 5, one-ad posters with a
   number of their own, when no other picture spreads like it: a stock photo);
@@ -206,7 +208,12 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
                strong_measure)
 
     # Base groups: the ads as the phones, emails and handles that link still join them.
-    linking_strong = [u for u in strong_heads if u not in common]
+    # Lines that might be an agency's, once the posters' own pictures have joined each poster's
+    # pieces (a poster whose second phone is on one ad is a piece of its own until then), are
+    # judged last, against the wider groups: they join nothing before that.
+    lines = [u for u in strong_heads if u not in common and head_state[u] == NORMAL
+             and verdict[u].groups >= rules.min_groups and verdict[u].coverage <= rules.max_group_share]
+    linking_strong = [u for u in strong_heads if u not in common and u not in set(lines)]
     base = _labels(n_ads, linking_strong, head_ads)
     n_base = int(base.max()) + 1 if len(base) else 0
     base_ads = np.bincount(base, minlength=n_base).tolist()
@@ -297,6 +304,14 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
         for u in level:
             if u not in common and touched[u]:
                 wider.join(sorted(touched[u]))
+    for u in lines:
+        on = Counter(find(g) for g in base[np.asarray(head_ads[u], dtype=np.int64)].tolist())
+        joined = [w for w in on if wider_ads[w] >= 2 or wider_strong[w]]
+        most = max((on[w] / wider_ads[w] for w in joined), default=1.0)
+        if len(joined) >= rules.min_groups and most <= rules.max_group_share:
+            v = verdict[u]
+            verdict[u] = Spread(v.ads, len(joined), v.coverage, site_share(u), True,
+                                f"joins {len(joined)} groups on at most {most:.0%} of the ads of each")
     return [verdict[parent[u]] for u in range(n_units)]
 
 

@@ -81,6 +81,9 @@ CASES = [
      Site(*[ad for n in range(4) for ad in with_unit(network(f"n{n}-", 4), "p:agency", 4)]), {"p:agency"}, 4),
     ("an agency line on half the ads of each of three posters",
      Site(*[ad for n in range(3) for ad in with_unit(network(f"n{n}-", 4), "p:agency", 2)]), {"p:agency"}, 3),
+    ("an agency line on half the ads of three posters, one poster's second phone only on one of them",
+     Site(*[[f"p:{n}" if i or n else "p:0b", f"i:{n}"] + (["p:agency"] if i < 2 else []) for n in range(3)
+            for i in range(4)]), {"p:agency"}, 3),
     ("a network's email on two of the three ads of each burner phone is its thread",
      Site(*[ad + (["e:thread"] if a % 3 else []) for a, ad in enumerate(network("e", 9, phones=3))]), set(), 1),
     ("a line on half of two posters' ads and on most of a third's is a link",
