@@ -14,12 +14,21 @@ identifier is **common**, and joins nothing, when
   their groups and stay evidence (a picture's coverage counts the pictures spread like it). A
   picture or face is also common when it covers at most that much of the groups of two ads or
   more it joins: a stock photo on a few ads of a network and on one-ad posters, which it covers
-  wholly;
+  wholly. Neither applies to a picture or face that others corroborate: pictures or faces not
+  found common, and not spread exactly like it, that join all of its groups together (a victim's
+  photo among her sisters' over the runs of one operation's phones);
 - or it is a phone, email or handle that would join `min_groups` groups or more on at most
   `max_group_share` (half) of the ads of each: an agency's line, on some ads of each of its
   posters. An operation's own line or email is its thread: on most ads of at least one of them.
-  One on at most that much of all their ads is judged again once the pictures have joined what
-  they join (a poster's second phone, on one ad with the line, is a group of its own before);
+  Every phone, email or handle that would join `min_groups` groups or more is judged (again)
+  once the pictures have joined what they join (a poster's second phone, on one ad with the
+  line, is a group of its own before; an operation's email on some ads of each of its burner
+  phones' runs spreads like an agency's line until the victims' photos have joined the runs).
+  Against those wider groups it is also common when it still joins `many_line_groups` (5) of
+  them (a site's care line in the badge of verified posters, on most of each one's ads), or when
+  it is on at most half of all their ads and of each of two ads or more (a one-ad poster says
+  nothing of whose it is: anything on it is on all of its ads); one found common by its spread
+  alone before, and by no rule now, is evidence;
 - or it would join `many_groups` (10) groups or more, however much of them it covers: a footer
   phone on every ad of a site (a picture or face: `many_picture_groups`, 5, one-ad posters with a
   number of their own, when no other picture spreads like it: a stock photo);
@@ -72,6 +81,7 @@ class Rules:
     min_groups: int = 3
     min_picture_groups: int = 2  # a picture or face: judged against wider groups, two are enough
     many_picture_groups: int = 5  # one-ad posters a picture or face spreading alone may join
+    many_line_groups: int = 5  # groups a phone, email or handle may still join once the pictures have joined theirs
     max_coverage: float = 0.4
     max_group_share: float = 0.5  # a phone, email or handle on at most this much of each group it joins
     many_groups: int = 10
@@ -203,17 +213,28 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
                           most if groups >= rules.min_groups else 1.0)
         return figures
 
-    taken_away(strong_heads, strong_heads,
-               lambda groups, coverage, most, u: _rule(groups, coverage, lambda: big_site_share(u), rules, most),
-               strong_measure)
+    by_spread: set[int] = set()  # found common by their coverage or share of each group alone
+
+    def strong_rule(groups: int, coverage: float, most: float, u: int) -> str:
+        reason = _rule(groups, coverage, lambda: big_site_share(u), rules, most)
+        if reason and groups < rules.many_groups and reason == _spread_rule(groups, coverage, rules, most):
+            by_spread.add(u)
+        return reason
+
+    taken_away(strong_heads, strong_heads, strong_rule, strong_measure)
 
     # Base groups: the ads as the phones, emails and handles that link still join them.
-    # Lines that might be an agency's, once the posters' own pictures have joined each poster's
-    # pieces (a poster whose second phone is on one ad is a piece of its own until then), are
-    # judged last, against the wider groups: they join nothing before that.
-    lines = [u for u in strong_heads if u not in common and head_state[u] == NORMAL
-             and verdict[u].groups >= rules.min_groups and verdict[u].coverage <= rules.max_group_share]
-    linking_strong = [u for u in strong_heads if u not in common and u not in set(lines)]
+    # Every phone, email or handle that would join several groups is judged last, against the
+    # wider groups the pictures make (a poster whose second phone is on one ad is a piece of its
+    # own until then; an operation's email on some ads of each of its burner phones' runs spreads
+    # like an agency's line until the victims' photos have joined the runs): they join nothing
+    # before that. Those found common by their spread alone stay out of the way meanwhile (their
+    # partners, a site's phone and its email, were judged without them).
+    lines = [u for u in strong_heads if head_state[u] == NORMAL
+             and (u in by_spread or (u not in common and verdict[u].groups >= rules.min_groups))]
+    common.difference_update(by_spread)
+    is_line = set(lines)
+    linking_strong = [u for u in strong_heads if u not in common and u not in is_line]
     base = _labels(n_ads, linking_strong, head_ads)
     n_base = int(base.max()) + 1 if len(base) else 0
     base_ads = np.bincount(base, minlength=n_base).tolist()
@@ -274,6 +295,22 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
                     alike += 1
             coverage = len(ads) / spanned if spanned else 1.0
             singles = sum(1 for w in joined if wider_ads[w] == 1 and wider_strong[w])
+            # Corroborated when other pictures or faces (not found common, and not spread exactly like
+            # it) join all the groups it joins together: a victim's photo among her own and her
+            # sisters' over the runs of one operation's phones. Its coverage then says nothing. A
+            # stock photo joins groups that nothing else joins, or only another stock photo spread
+            # like it (two stock photos on a few ads of the same networks each hide the other).
+
+            def corroborated() -> bool:
+                links = _Groups([1] * len(joined), [0] * len(joined))
+                index = {w: i for i, w in enumerate(joined)}
+                for v in near:
+                    if v not in common and wider_of(v) != joined:
+                        both = [index[w] for w in wider_of(v) & joined]
+                        if len(both) >= 2:
+                            links.join(both)
+                return len({links.find(i) for i in range(len(joined))}) == 1
+
             if head_state[u] == CONFIRMED:
                 reason = ""
             else:
@@ -288,6 +325,8 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
                         part = inside / sum(wider_ads[w] for w in several)
                         if part <= rules.max_coverage:
                             reason = f"joins {groups} groups on {part:.0%} of the ads of those of two ads or more"
+                if reason and len(joined) >= 2 and corroborated():
+                    reason = ""  # its coverage says nothing when other pictures join its groups
                 if not reason and singles >= rules.many_picture_groups and not alike:
                     # On the one ad of many one-ad posters, each with a number of its own, and no
                     # other picture spread like it: a stock photo (a victim's photos spread together).
@@ -307,11 +346,26 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
     for u in lines:
         on = Counter(find(g) for g in base[np.asarray(head_ads[u], dtype=np.int64)].tolist())
         joined = [w for w in on if wider_ads[w] >= 2 or wider_strong[w]]
-        most = max((on[w] / wider_ads[w] for w in joined), default=1.0)
-        if len(joined) >= rules.min_groups and most <= rules.max_group_share:
-            v = verdict[u]
-            verdict[u] = Spread(v.ads, len(joined), v.coverage, site_share(u), True,
-                                f"joins {len(joined)} groups on at most {most:.0%} of the ads of each")
+        groups = len(joined)
+        spanned = sum(wider_ads[w] for w in on)
+        coverage = len(head_ads[u]) / spanned if spanned else 1.0
+        most = max((on[w] / wider_ads[w] for w in joined), default=1.0) if groups >= rules.min_groups else 1.0
+        reason = _rule(groups, coverage, lambda: big_site_share(u), rules, most)
+        if not reason and groups >= rules.many_line_groups:
+            # Still on that many posters once their photos have joined each one's numbers: a site's
+            # or an agency's line, however much of each poster's ads it is on.
+            reason = f"joins {groups} groups once the pictures have joined theirs"
+        if not reason and groups >= rules.min_groups and coverage <= rules.max_group_share:
+            # A one-ad poster says nothing of whose it is (anything on it is on all of its ads): on
+            # at most half of all their ads and of each group of two ads or more, it is nobody's thread.
+            part = max((on[w] / wider_ads[w] for w in joined if wider_ads[w] >= 2), default=0.0)
+            if part <= rules.max_group_share:
+                reason = f"joins {groups} groups on {coverage:.0%} of their ads, at most {part:.0%} of each of two ads or more"
+        v = verdict[u]
+        if reason:
+            verdict[u] = Spread(v.ads, groups, coverage, site_share(u), True, reason)
+        elif v.common:  # found common by its spread before the pictures joined what they join: evidence now
+            verdict[u] = Spread(v.ads, groups, coverage, shown_share(u, groups), False, "")
     return [verdict[parent[u]] for u in range(n_units)]
 
 
@@ -370,15 +424,23 @@ def _runs(values: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
+def _spread_rule(groups: int, coverage: float, rules: Rules, most: float = 1.0) -> str:
+    """Why a unit is common by its spread alone: its coverage of the groups it joins, or its
+    largest share of one of them (most); "" when neither makes it common."""
+    if groups >= rules.min_groups and coverage <= rules.max_coverage:
+        return f"joins {groups} groups on {coverage:.0%} of their ads"
+    if groups >= rules.min_groups and most <= rules.max_group_share:
+        return f"joins {groups} groups on at most {most:.0%} of the ads of each"
+    return ""
+
+
 def _rule(groups: int, coverage: float, site_share, rules: Rules, most: float = 1.0) -> str:
     """Why a unit with these figures is common (site_share() its largest share of a big site's
     ads, most the largest share of one group's ads it is on), or "" when it is evidence."""
     if groups >= rules.many_groups:
         return f"joins {groups} groups"
-    if groups >= rules.min_groups and coverage <= rules.max_coverage:
-        return f"joins {groups} groups on {coverage:.0%} of their ads"
-    if groups >= rules.min_groups and most <= rules.max_group_share:
-        return f"joins {groups} groups on at most {most:.0%} of the ads of each"
+    if reason := _spread_rule(groups, coverage, rules, most):
+        return reason
     if groups >= rules.min_groups and coverage <= rules.max_site_coverage and \
             (share := site_share()) >= rules.max_site_share:
         return f"joins {groups} groups and is on {share:.0%} of a site's ads"

@@ -89,6 +89,18 @@ CASES = [
     ("a line on half of two posters' ads and on most of a third's is a link",
      Site(*[ad for n in range(2) for ad in with_unit(network(f"n{n}-", 4), "p:line", 2)],
           *[ad + ["p:line"] if i else ad for i, ad in enumerate(network("n2-", 3))]), set(), 1),
+    ("an operation's email on one ad of each burner phone's run, the runs joined by the victim's photos",
+     Site(*[[f"p:r{a // 4}", f"i:v{a % 8}", f"i:v{(a + 3) % 8}"] + (["e:op"] if a % 4 == 0 else [])
+            for a in range(16)]), set(), 1),
+    ("a site's care line in the badge of five posters, on most of each one's ads",
+     Site(*[[f"p:{n}", f"i:{n}"] + (["p:care"] if i else []) for n in range(5) for i in range(4)]), {"p:care"}, 5),
+    ("an agency line on a one-ad poster and on four of the ten ads of two others",
+     Site(["p:single", "p:agency"],
+          *[[f"p:{n}", f"i:{n}"] + (["p:agency"] if i < 4 else []) for n in range(2) for i in range(10)]),
+     {"p:agency"}, 3),
+    ("a victim's photos, each on one ad of three of an operation's four burner runs, vouch for each other",
+     Site(*[[f"p:r{a // 4}"] + [f"i:{v}" for v, on in (("a", (0, 4, 8)), ("b", (5, 9, 13)), ("c", (1, 6, 14)))
+                                if a in on] for a in range(16)]), set(), 1),
     ("a stock photo and a footer phone together",
      Site(*[ad + ["p:site"] for n in range(12) for ad in with_unit(network(f"n{n}-", 3), "i:stock", 3)]),
      {"p:site", "i:stock"}, 12),
