@@ -10,7 +10,8 @@ Settling a batch reads its *region*: the networks of the batch's ads and of ever
 hop away from them. Networks are closed under linking identifiers, so everything a batch can
 join, split or make common is in there, and nothing else is read. In one write transaction the
 region's identifiers are judged again (those judged common before whose ads are not all in view
-stay common), its networks recomputed, identifiers that became common or stopped being so
+stay common; the region takes in every ad of a common identifier on at most REJUDGE_ADS ads the
+batch touches, so that one is judged again whole), its networks recomputed, identifiers that became common or stopped being so
 marked, and networks that merged or split recorded as NetworkEvent nodes with the time and the
 cause. A network keeps its id when it stays together or is the largest part of a split or merge
 (graph.networks.keep_ids), so the ids investigators know, watch and export survive.
@@ -36,6 +37,10 @@ from graph.queries import networks as q
 
 KINDS = {"phone": "Phone", "email": "Email", "handle": "Handle", "image": "Image", "face": "Face"}  # kind: label
 KIND_OF_LABEL = {label: kind for kind, label in KINDS.items()}
+# A common identifier on at most this many ads is judged again, all its ads in view, whenever a batch
+# lands on one of them (what the first ads of an operation made common may be its thread once more
+# of them arrive); one on more stays common until `networks rebuild`.
+REJUDGE_ADS = 100
 
 
 def network_id(site: str, site_ad_id: str) -> str:
@@ -341,10 +346,11 @@ def settle_in(tx: neo4j.ManagedTransaction, keys: list[tuple[str, str]], cause: 
 
 def region_ads(tx: neo4j.ManagedTransaction, keys: list[tuple[str, str]], networks: Iterable[str] = ()) -> list[tuple[str, str]]:
     """The ads whose networks settling these ads may change: theirs, and those of the networks of
-    every ad one linking hop away."""
+    every ad one linking hop away (or one hop through a common identifier on at most REJUDGE_ADS
+    ads: it is judged again)."""
     found = set(keys)
     nets = set(networks)
-    for row in tx.run(q.REGION_SEEDS, ads=[{"site": s, "site_ad_id": i} for s, i in keys]):
+    for row in tx.run(q.REGION_SEEDS, ads=[{"site": s, "site_ad_id": i} for s, i in keys], rejudge=REJUDGE_ADS):
         if row["network_id"]:
             nets.add(row["network_id"])
         for other in row["neighbours"]:

@@ -47,6 +47,21 @@ def test_shared_identifiers_make_one_network_and_a_bridge_merges_two(graph):
     assert add(graph, ad("4", phones=["+13125550101"], emails=["x@example.org"])) == 0  # again: nothing moves
 
 
+def test_a_common_identifier_on_few_ads_is_judged_again_when_more_of_its_ads_arrive(graph):
+    """An email on one of the three ads of each of three phones looks like an agency's line and is
+    judged common; when two more ads of the first phone bring it, it is on most of that phone's
+    ads: the batch's region takes in its other ads too, and it is judged evidence (a batch on
+    the first phone alone would otherwise leave it common: its other ads out of view)."""
+    email = "thread@example.org"
+    add(graph, *[ad(f"{p}-{n}", phones=[f"+131255501{p}0"], emails=[email] if n == 0 else [])
+                 for p in range(1, 4) for n in range(3)])
+    assert [r["key"] for r in common_identifiers(graph)] == [email]
+    assert len(set(networks(graph).values())) == 3
+    add(graph, *[ad(f"1-{n}", phones=["+13125550110"], emails=[email]) for n in (3, 4)])
+    assert common_identifiers(graph) == []
+    assert len(set(networks(graph).values())) == 1
+
+
 def test_images_and_near_duplicates_join_networks(graph):
     add(graph, ad("1", images=["photo"]), ad("2", images=["photo"]), ad("3", images=["copy"]), ad("4", images=["other"]))
     graph.execute_query("MATCH (a:Image {sha256: $a}), (b:Image {sha256: $b}) MERGE (a)-[:NEAR_DUPLICATE {distance: 2}]->(b)",

@@ -71,8 +71,9 @@ RETURN a.site AS site, a.site_ad_id AS site_ad_id, a.network_id AS network_id
 # An identifier links when an admin has not ignored it and it is not judged common (a confirmed one
 # never carries the verdict).
 # The ads one hop of linking evidence away from each given ad (through a phone, email, handle,
-# image, a near-duplicate of it, or the same face, none of them ignored or judged common), with the
-# networks of both: the region whose networks a batch may change is those networks' ads.
+# image, a near-duplicate of it, or the same face, none of them ignored or judged common; or through
+# one judged common on at most $rejudge ads), with the networks of both: the region whose networks
+# a batch may change is those networks' ads.
 REGION_SEEDS = """
 UNWIND $ads AS key
 MATCH (a:Ad {site: key.site, site_ad_id: key.site_ad_id})
@@ -89,6 +90,26 @@ OPTIONAL CALL (a) {
   MATCH (a)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(f:Face)-[:SAME_FACE]-(g:Face)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(b:Ad)
   WHERE NOT coalesce(f.ignored, false) AND NOT coalesce(g.ignored, false)
     AND NOT coalesce(f.common, false) AND NOT coalesce(g.common, false)
+  RETURN b
+  UNION
+  // Common identifiers on a few ads are judged again with all their ads in view: one judged common
+  // on the first ads of an operation the crawl saw may be its thread once more of them arrive.
+  MATCH (a)-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]->(x)
+  WHERE x.common AND NOT coalesce(x.ignored, false)
+    AND COUNT { (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-() } <= $rejudge
+  MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(b:Ad)
+  RETURN b
+  UNION
+  MATCH (a)-[:HAS_IMAGE]->(i:Image)-[:NEAR_DUPLICATE]-(j:Image)
+  WHERE i.common AND NOT coalesce(i.ignored, false) AND NOT coalesce(j.ignored, false)
+    AND COUNT { (i)-[:NEAR_DUPLICATE]-() } <= $rejudge AND COUNT { (j)<-[:HAS_IMAGE]-() } <= $rejudge
+  MATCH (j)<-[:HAS_IMAGE]-(b:Ad)
+  RETURN b
+  UNION
+  MATCH (a)-[:HAS_IMAGE]->(:Image)-[:HAS_FACE]->(f:Face)-[:SAME_FACE]-(g:Face)
+  WHERE f.common AND NOT coalesce(f.ignored, false) AND NOT coalesce(g.ignored, false)
+    AND COUNT { (f)-[:SAME_FACE]-() } <= $rejudge
+  MATCH (g)<-[:HAS_FACE]-(:Image)<-[:HAS_IMAGE]-(b:Ad)
   RETURN b
 }
 WITH a, collect(DISTINCT b) AS others
