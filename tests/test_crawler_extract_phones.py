@@ -89,6 +89,8 @@ DISGUISES = [
     ("ask4Mia3125550147tonite", "US", ["+13125550147"]),
     # *82 / *67 glued to the number or to a word
     ("call*826175550132 after 9pm", "US", ["+16175550132"]),
+    ("Txt *82504 555 0187", "US", ["+15045550187"]),  # glued to the area code, the rest spaced
+    ("Contact: *82463.555.0103", "US", ["+14635550103"]),
     ("*67-504-555-0190 ok", "US", ["+15045550190"]),
     ("call*82-312-555-0155", "US", ["+13125550155"]),
     ("*82*8213125550117", "US", ["+13125550117"]),
@@ -140,6 +142,8 @@ CATEGORIES = [
     # digits that read as a word cut in two (5-3-1-5 as "seis") are digits
     ("Call 531-555-0149 tonight", "US", ["+15315550149"]),
     ("Text me at 531-555-0149 / or whatsapp", "US", ["+15315550149"]),
+    ("Call me: 5315550160", "US", ["+15315550160"]),  # unbroken: "5315" is no "seis" in leet
+    ("Text 5315550113 for appointments", "US", ["+15315550113"]),
     # slang: counted plurals, a digit times a count, hundreds with tens
     ("five oh four, three fives, oh one one five", "US", ["+15045550115"]),
     ("nine oh one tripple fiv oh one fifty-two", "US", ["+19015550152"]),

@@ -176,8 +176,10 @@ def number_words(text: str) -> dict[int, tuple[int, str]]:
     "5five5" count, but the "one" in "someone" and the "oh" in "john" do not), keyed by start,
     each with its end and the digits it stands for; a word may take the words after it ("soixante et
     onze", "three fives"), whose starts are then passed over."""
+    # A word written in digits alone is digits: "5315550160" holds "seis" and "0170" "oito" in leet.
     candidates = [(m.start(), m.end(), *_WORD_BY_GROUP[m.lastgroup]) for run in _WORD_RUN_RE.finditer(text)
-                  for m in _WORD_RE.finditer(text, run.start(), run.end())]
+                  for m in _WORD_RE.finditer(text, run.start(), run.end())
+                  if not text[m.start():m.end()].isdigit()]
     starts = {c[0] for c in candidates if c[2] != "lone"}  # a lone "o" glues to nothing: "51xoxo" ...
     ends = {c[1] for c in candidates if c[2] != "lone"}
     bridges = [c for c in candidates if c[2] == "lone" and c[0] in ends and c[1] in starts]

@@ -30,7 +30,8 @@ from crawler.extract.references import reference_spans
 _KEYCAP = re.compile("([0-9#*])\ufe0f?\u20e3")
 # *82 / *67 (once or more) before a number are not part of it: spaced from the number, or glued
 # to exactly a number's worth of digits ("*826175550132", "*82*8213125550117"), but not "01**67".
-_CALLER_ID = re.compile(r"(?<![\d*])(?:\*\s?(?:67|82))+(?:[\s\-.~]*(?=[(+])|[\s\-.~]+(?=\d)|(?=1?\d{10}(?!\d)))")
+_CALLER_ID = re.compile(r"(?<![\d*])(?:\*\s?(?:67|82))+(?:[\s\-.~]*(?=[(+])|[\s\-.~]+(?=\d)"
+                        r"|(?=1?\d{3}[\s\-.~]?\d{3}[\s\-.~]?\d{4}(?!\d)))")  # glued: "*82504 555 0187"
 _URL_PLUS = re.compile(r"%2[bB](?=\d)")
 # Ranges regulators keep for drama and documentation, by country code: phonenumbers calls them
 # unallocated, hence invalid, but they are numbers in every other way (and what test sets use).
