@@ -216,10 +216,9 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
     by_spread: set[int] = set()  # found common by their coverage or share of each group alone
 
     def strong_rule(groups: int, coverage: float, most: float, u: int) -> str:
-        reason = _rule(groups, coverage, lambda: big_site_share(u), rules, most)
-        if reason and groups < rules.many_groups and reason == _spread_rule(groups, coverage, rules, most):
+        if groups < rules.many_groups and _spread_rule(groups, coverage, rules, most):
             by_spread.add(u)
-        return reason
+        return _rule(groups, coverage, lambda: big_site_share(u), rules, most)
 
     taken_away(strong_heads, strong_heads, strong_rule, strong_measure)
 

@@ -11,8 +11,8 @@ hop away from them. Networks are closed under linking identifiers, so everything
 join, split or make common is in there, and nothing else is read. In one write transaction the
 region's identifiers are judged again (those judged common before whose ads are not all in view
 stay common; the region takes in every ad of a common identifier on at most REJUDGE_ADS ads the
-batch touches, so that one is judged again whole), its networks recomputed, identifiers that became common or stopped being so
-marked, and networks that merged or split recorded as NetworkEvent nodes with the time and the
+batch touches, so that one is judged again whole), its networks recomputed, identifiers that
+became common or stopped being so marked, and networks that merged or split recorded as NetworkEvent nodes with the time and the
 cause. A network keeps its id when it stays together or is the largest part of a split or merge
 (graph.networks.keep_ids), so the ids investigators know, watch and export survive.
 

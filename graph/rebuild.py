@@ -14,8 +14,8 @@ written, so a rebuild that changes nothing writes nothing."""
 
 from __future__ import annotations
 
-import uuid
 import itertools
+import uuid
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -81,8 +81,7 @@ def read_everything(driver: neo4j.Driver, progress: Callable[[int, int], None], 
     Slices are read READERS at a time, each in a read transaction of its own: while one is decoded
     here the database finds the next (Community's transactions see committed writes anyway, so one
     transaction for all would be no more consistent)."""
-    with driver.session() as session:
-        marked, top = session.execute_read(_read_marked)
+    marked, top = _read(driver, _read_marked)
     region = Region(complete=True)
     ids, site_ad_ids, links, strong = [], [], ([], []), []
     sites: dict[str, int] = {}
