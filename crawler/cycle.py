@@ -85,6 +85,19 @@ class GraphSink:
             self.lander = Lander(self.driver)
         self.lander.land(batch)
 
+    def finish(self) -> None:
+        """Once every batch has landed: judge again the small commons the cycle's batches met
+        (graph.landing.Lander.finish). Working data only: if Neo4j fails here, the next cycle's
+        batches or `networks rebuild` judge them."""
+        if self.lander is None:
+            return
+        from neo4j.exceptions import DriverError, Neo4jError
+
+        try:
+            self.lander.finish()
+        except (Neo4jError, DriverError) as exc:
+            log.error("judging the cycle's common identifiers again failed: %s", exc)
+
     def close(self) -> None:
         if self.driver is not None:
             self.driver.close()
@@ -118,6 +131,8 @@ def run(site: Site, data_dir: Path, report: Path | None = None) -> dict:
     process.start()
     state.close()
     complete = writer.finish(FLUSH_TIMEOUT)
+    if complete:
+        sink.finish()
     sink.close()
     if cycle.finish_reason == "finished":
         shutil.rmtree(job_dir, ignore_errors=True)  # nothing left to resume

@@ -210,6 +210,7 @@ def ingest(file, batch: int, strict: bool) -> None:
         try:
             total = ingest_lines(driver, read_lines(file), batch_size=batch, strict=strict,
                                  on_bad=on_bad, on_batch=on_batch, write=lambda rows: lander.land(rows).written)
+            lander.finish()
         except StrictModeError as exc:
             raise click.ClickException(f"stopped at line {exc.bad.line_number} (--strict): {exc.bad.reason}") from None
         except (Neo4jError, DriverError) as exc:

@@ -318,6 +318,9 @@ class Settled:
     merged: int  # networks merged into others
     became_common: int
     stopped_common: int
+    # Identifiers common after settling that are on at most REJUDGE_ADS ads, or whose count is not
+    # known (a near-duplicate or same face at the region's edge): (label, key). See settle_commons.
+    small_commons: frozenset = frozenset()
 
 
 def settle(driver: neo4j.Driver, ads: Iterable[tuple[str, str]], cause: str, rules: Rules = Rules()) -> Settled:
@@ -341,7 +344,77 @@ def settle_in(tx: neo4j.ManagedTransaction, keys: list[tuple[str, str]], cause: 
                    sum(1 for e in decision.events if e["kind"] == "merge"),
                    sum(1 for e in decision.events if e["kind"] == "split"),
                    sum(len(e["networks"]) for e in decision.events if e["kind"] == "merge"),
-                   len(decision.became_common), len(decision.clear_common))
+                   len(decision.became_common), len(decision.clear_common), small_commons(decision))
+
+
+def small_commons(decision: Decision) -> frozenset:
+    """The identifiers of the decision's region that are common after it, on at most REJUDGE_ADS ads."""
+    region = decision.region
+    cleared = {row["node"] for row in decision.clear_common}
+    common = {n for n, was in enumerate(region.common) if was and n not in cleared}
+    common.update(row["node"] for row in decision.set_common)
+    return frozenset(region.nodes[n] for n in common if region.total_ads[n] <= REJUDGE_ADS)
+
+
+def settle_commons(driver: neo4j.Driver, identifiers: Iterable[tuple[str, str]], cause: str,
+                   rules: Rules = Rules()) -> Settled:
+    """Settle once more around identifiers judged common, each with every ad of its unit in view.
+
+    A batch sees part of an operation: a picture family or face judged common on the ads it saw
+    stays common while any of its copies is on an ad outside the batch's region (KEPT_COMMON), even
+    once the rest of the operation has landed. Walked out whole here (near-duplicates, same faces,
+    a face and its picture), a unit on at most REJUDGE_ADS ads is judged again with all its ads in
+    view, as a rebuild would judge it; one on more is left as it is."""
+    identifiers = sorted(set(identifiers))
+    strong = [{"label": label, "key": key} for label, key in identifiers if label not in ("Image", "Face")]
+    pictures = [(label, key) for label, key in identifiers if label in ("Image", "Face")]
+    rows = strong + [{"label": label, "key": key} for label, key in units_within(driver, pictures, REJUDGE_ADS)
+                     if label == "Image"]
+    if not rows:
+        return Settled(0, 0, 0, 0, 0, 0, 0, 0, 0)
+    ads = [(r["site"], r["site_ad_id"]) for r in driver.execute_query(
+        q.ADS_OF_IDENTIFIERS, rows=rows, routing_=neo4j.RoutingControl.READ).records]
+    return settle(driver, ads, cause, rules)
+
+
+def units_within(driver: neo4j.Driver, seeds: list[tuple[str, str]], most_ads: int) -> list[tuple[str, str]]:
+    """The pictures and faces of the units these seeds belong to, for units whose pictures are on at
+    most most_ads ads in all (counted per picture: an ad showing two copies counts twice); a unit
+    found larger is dropped, and walked no further."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+    ads: dict[tuple[str, str], int] = {}  # per root: the ads of the unit's pictures so far
+
+    def root(node):
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    def join(a, b):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[rb] = ra
+            ads[ra] += ads.pop(rb)
+
+    for node in seeds:
+        if node not in parent:
+            parent[node], ads[node] = node, 0
+    frontier = sorted(parent)
+    while frontier:
+        found = []
+        with driver.session(default_access_mode=neo4j.READ_ACCESS) as session:
+            records = session.run(q.UNIT_STEP, nodes=[{"label": l, "key": k} for l, k in frontier]).data()
+        for row in records:
+            node = (row["label"], row["key"])
+            ads[root(node)] += row["ads"]
+            for label, key in row["next"]:
+                other = (label, key)
+                if other not in parent:
+                    parent[other], ads[other] = other, 0
+                    found.append(other)
+                join(node, other)
+        frontier = sorted(n for n in found if ads[root(n)] <= most_ads)
+    return sorted(n for n in parent if ads[root(n)] <= most_ads)
 
 
 def region_ads(tx: neo4j.ManagedTransaction, keys: list[tuple[str, str]], networks: Iterable[str] = ()) -> list[tuple[str, str]]:

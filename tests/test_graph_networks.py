@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from graph import linking
 from graph.ingest import write_batch
+from graph.linking import settle, settle_commons
 from graph.networks import (assign_networks, common_identifiers, ignore, keep_ids, network_events, network_id, rebuild,
                             why_linked)
 from graph.records import normalize
@@ -60,6 +62,41 @@ def test_a_common_identifier_on_few_ads_is_judged_again_when_more_of_its_ads_arr
     add(graph, *[ad(f"1-{n}", phones=["+13125550110"], emails=[email]) for n in (3, 4)])
     assert common_identifiers(graph) == []
     assert len(set(networks(graph).values())) == 1
+
+
+def test_a_picture_family_kept_common_by_a_copy_out_of_view_is_judged_again_whole(graph):
+    """A victim's photo on one ad of each of two phones' four looks like a stock photo and is judged
+    common; its copy's copy is on an ad no later batch reaches. When six more ads bring the photo
+    (three of each phone), the batch sees the photo and its first copy but not the second: the
+    family stays common (KEPT_COMMON). Judged again whole, as the end of a cycle does, it is on
+    most of both phones' ads: evidence, as a rebuild finds it."""
+    def batch(*ads):
+        write_batch(graph, list(ads))
+        return settle(graph, [(SITE, a["site_ad_id"]) for a in ads], "test")
+
+    batch(*[ad(f"{p}-{n}", phones=[f"+131255501{p}0"], images=["photo"] if n == 0 else [])
+                    for p in (1, 2) for n in range(4)], ad("copy", images=["copy"]), ad("copy-of-copy", images=["far"]))
+    for a, b in (("photo", "copy"), ("copy", "far")):
+        graph.execute_query("MATCH (a:Image {sha256: $a}), (b:Image {sha256: $b}) MERGE (a)-[:NEAR_DUPLICATE {distance: 4}]->(b)",
+                            a=sha(a), b=sha(b))
+    first = settle(graph, [(SITE, "copy")], "near-duplicates")
+    assert ("Image", sha("photo")) in first.small_commons
+    second = batch(*[ad(f"{p}-{n}", phones=[f"+131255501{p}0"], images=["photo"]) for p in (1, 2) for n in (4, 5, 6)])
+    assert len(set(networks(graph).values())) == 4 and ("Image", sha("far")) in second.small_commons
+    again = settle_commons(graph, second.small_commons, "end of cycle")
+    assert again.stopped_common == 3 and common_identifiers(graph) == []
+    assert len(set(networks(graph).values())) == 1
+    rebuild(graph)
+    assert len(set(networks(graph).values())) == 1
+
+
+def test_settling_commons_leaves_a_unit_on_more_ads_than_it_judges_again(graph, monkeypatch):
+    monkeypatch.setattr(linking, "REJUDGE_ADS", 5)
+    write_batch(graph, [ad(str(n), phones=[f"+1312555{n:04d}"], images=["stock"]) for n in range(100, 106)])
+    assert settle(graph, [(SITE, str(n)) for n in range(100, 106)], "test").became_common >= 1
+    assert linking.units_within(graph, [("Image", sha("stock"))], 5) == []
+    assert linking.units_within(graph, [("Image", sha("stock"))], 6) == [("Image", sha("stock"))]
+    assert settle_commons(graph, [("Image", sha("stock"))], "end of cycle").ads == 0
 
 
 def test_images_and_near_duplicates_join_networks(graph):

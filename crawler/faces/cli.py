@@ -111,6 +111,7 @@ def index(batch: int) -> None:
                     ledger.add(sha for sha, _ in chunk)
                     bar.update(len(chunk))
                     bar.set_postfix(faces=found_total)
+            lander.finish()
         finally:
             pool.shutdown(cancel_futures=True)
     click.echo(f"{len(todo)} images looked at, {found_total} faces found, {linked} SAME_FACE links made"

@@ -160,6 +160,35 @@ MATCH (i:Image)-[:HAS_FACE]->(f:Face {face_id: key})
 RETURN f.face_id AS face, i.sha256 AS image
 """
 
+# One step out from these pictures and faces through what makes them one identifier to linking
+# (near-duplicates, the same faces, a face and the picture it is in), with the ads each picture is
+# on: a common unit is walked out this way to be judged again whole (graph/linking.settle_commons).
+UNIT_STEP = """
+UNWIND $nodes AS row
+CALL (row) {
+  MATCH (i:Image {sha256: row.key}) WHERE row.label = 'Image'
+  RETURN COUNT { (i)<-[:HAS_IMAGE]-(:Ad) } AS ads,
+         COLLECT { MATCH (i)-[:NEAR_DUPLICATE]-(j:Image) WHERE NOT coalesce(j.ignored, false)
+                   RETURN ['Image', j.sha256] } +
+         COLLECT { MATCH (i)-[:HAS_FACE]->(f:Face) WHERE NOT coalesce(f.ignored, false)
+                   RETURN ['Face', f.face_id] } AS next
+  UNION
+  MATCH (f:Face {face_id: row.key}) WHERE row.label = 'Face'
+  RETURN 0 AS ads,
+         COLLECT { MATCH (f)-[:SAME_FACE]-(g:Face) WHERE NOT coalesce(g.ignored, false)
+                   RETURN ['Face', g.face_id] } +
+         COLLECT { MATCH (i:Image)-[:HAS_FACE]->(f) WHERE NOT coalesce(i.ignored, false)
+                   RETURN ['Image', i.sha256] } AS next
+}
+RETURN row.label AS label, row.key AS key, ads, next
+"""
+
+# The ads these identifiers ($rows: [{label, key}]; phones, emails, handles, pictures) are on.
+ADS_OF_IDENTIFIERS = "UNWIND $rows AS row\n" + _IDENTIFIER_OF_ROW + """
+MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad)
+RETURN DISTINCT a.site AS site, a.site_ad_id AS site_ad_id
+"""
+
 # Each ad is POSTED_ON its site once: the site's degree is its ad count, read without a scan.
 SITE_AD_COUNTS = """
 UNWIND $sites AS site
