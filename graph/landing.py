@@ -57,10 +57,13 @@ class Lander:
         return self._index
 
     def land(self, observations: list[dict]) -> Landed:
+        # Read before writing: an index first read after the batch's pictures were written holds
+        # them already, and would link none of them.
+        index = self.index
         written = write_batch(self.driver, observations)
         live = [o for o in observations if not o["removed"]]
         new_images = {img["sha256"]: img["phash"] for o in live for img in o["images"] if img.get("phash")}
-        near = link_near_duplicates(self.driver, self.index, sorted(new_images.items())) if new_images else 0
+        near = link_near_duplicates(self.driver, index, sorted(new_images.items())) if new_images else 0
         faces = sorted({face_id(f) for o in live for f in o.get("faces", ()) if f.get("embedding")})
         same = self._link_faces(faces)
         ads = [(o["site"], o["site_ad_id"]) for o in live]

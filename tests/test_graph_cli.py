@@ -5,7 +5,7 @@ import json
 import pytest
 
 from graph.cli import parse_param
-from helpers import adgraph, observation, removal, scalar, write_jsonl
+from helpers import adgraph, observation, removal, scalar, sha, write_jsonl
 
 
 @pytest.mark.parametrize("text, expect", [
@@ -122,3 +122,27 @@ def test_help_lists_every_command():
     out = adgraph("--help")
     for command in ("db", "cypher", "ingest", "sample"):
         assert command in out.stdout
+
+
+def test_ingest_ends_by_judging_again_what_its_batches_kept_common(graph, tmp_path):
+    """A victim's photo on one ad of each of two phones' four, a copy of it and a copy of the copy
+    (6 bits apart each, 12 from the photo) on two ads of their own: the first batch finds the
+    photo's family common. The second batch brings six more ads of the two phones with the photo:
+    it sees the photo and its copy but not the copy of the copy, so the family stays common until
+    the ingest ends and judges it again whole. Then it is evidence, as a rebuild finds it."""
+    photo = 0x5A3C_96E1_0F87_D24B
+    copy, far = photo ^ 0b111111, photo ^ 0b111111 ^ (0b111111 << 20)
+
+    def ad(site_ad_id, phone=None, picture=None):
+        return observation(site_ad_id=site_ad_id, raw_sha256=sha(f"page-{site_ad_id}"), emails=[], locations=[],
+                           phones=[{"e164": phone, "raw": phone}] if phone else [],
+                           images=[{"sha256": sha(f"{picture:016x}"), "phash": f"{picture:016x}"}] if picture else [])
+
+    first = [ad(f"{p}-{n}", f"+131255501{p}0", photo if n == 0 else None) for p in (1, 2) for n in range(4)]
+    second = [ad(f"{p}-{n}", f"+131255501{p}0", photo) for p in (1, 2) for n in (4, 5, 6)]
+    path = write_jsonl(tmp_path / "ads.jsonl", first + [ad("copy", picture=copy), ad("far", picture=far)] + second)
+    out = adgraph("ingest", str(path), "--batch", "10")
+    assert out.returncode == 0, out.stderr
+    assert scalar(graph, "MATCH ()-[n:NEAR_DUPLICATE]->() RETURN count(n)") == 2
+    assert scalar(graph, "MATCH (x) WHERE x.common RETURN count(x)") == 0
+    assert scalar(graph, "MATCH (a:Ad) RETURN count(DISTINCT a.network_id)") == 1
