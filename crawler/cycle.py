@@ -94,7 +94,10 @@ class GraphSink:
         from neo4j.exceptions import DriverError, Neo4jError
 
         try:
-            self.lander.finish()
+            settled = self.lander.finish()
+            if settled.stopped_common or settled.became_common:
+                log.info("common identifiers judged again over %d ads: %d no longer common, %d newly; %d merges, %d splits",
+                         settled.ads, settled.stopped_common, settled.became_common, settled.merges, settled.splits)
         except (Neo4jError, DriverError) as exc:
             log.error("judging the cycle's common identifiers again failed: %s", exc)
 
