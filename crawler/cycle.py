@@ -87,19 +87,17 @@ class GraphSink:
 
     def finish(self) -> None:
         """Once every batch has landed: judge again the small commons the cycle's batches met
-        (graph.landing.Lander.finish). Working data only: if Neo4j fails here, the next cycle's
-        batches or `networks rebuild` judge them."""
+        (graph.landing.Lander.finish). Working data only: a failure here is logged, not raised."""
         if self.lander is None:
             return
-        from neo4j.exceptions import DriverError, Neo4jError
-
         try:
             settled = self.lander.finish()
             if settled.stopped_common or settled.became_common:
                 log.info("common identifiers judged again over %d ads: %d no longer common, %d newly; %d merges, %d splits",
                          settled.ads, settled.stopped_common, settled.became_common, settled.merges, settled.splits)
-        except (Neo4jError, DriverError) as exc:
-            log.error("judging the cycle's common identifiers again failed: %s", exc)
+        except Exception as exc:  # noqa: BLE001 - every ad has landed; this pass only refines verdicts
+            log.error("judging the cycle's common identifiers again failed (%s); they are judged again when "
+                      "a later batch touches them, or by `adgraph networks rebuild`", exc)
 
     def close(self) -> None:
         if self.driver is not None:
@@ -133,10 +131,12 @@ def run(site: Site, data_dir: Path, report: Path | None = None) -> dict:
     process.crawl(ClassifiedsSpider, site=site, known=state.live_ads())
     process.start()
     state.close()
-    complete = writer.finish(FLUSH_TIMEOUT)
-    if complete:
-        sink.finish()
-    sink.close()
+    try:
+        complete = writer.finish(FLUSH_TIMEOUT)
+        if complete:
+            sink.finish()
+    finally:
+        sink.close()
     if cycle.finish_reason == "finished":
         shutil.rmtree(job_dir, ignore_errors=True)  # nothing left to resume
     result = {"cycle": cycle_id, "site": site.name, "finish_reason": cycle.finish_reason,

@@ -210,7 +210,6 @@ def ingest(file, batch: int, strict: bool) -> None:
         try:
             total = ingest_lines(driver, read_lines(file), batch_size=batch, strict=strict,
                                  on_bad=on_bad, on_batch=on_batch, write=lambda rows: lander.land(rows).written)
-            lander.finish()
         except StrictModeError as exc:
             raise click.ClickException(f"stopped at line {exc.bad.line_number} (--strict): {exc.bad.reason}") from None
         except (Neo4jError, DriverError) as exc:
@@ -220,6 +219,12 @@ def ingest(file, batch: int, strict: bool) -> None:
                                        "to finish (ingest is idempotent)") from None
         except OSError as exc:
             raise click.ClickException(f"ingest stopped, reading {file.name} failed: {exc}") from None
+        try:
+            lander.finish()
+        except (Neo4jError, DriverError) as exc:
+            raise click.ClickException(f"every record was ingested, but judging again the identifiers its batches "
+                                       f"found common failed: {database_error(exc)}; run `adgraph networks rebuild` "
+                                       "(no need to ingest again)") from None
     seconds = time.monotonic() - started
     click.echo(
         f"{total.records:,} records ingested, {total.bad_lines:,} bad lines skipped; "

@@ -57,12 +57,12 @@ class Lander:
         return self._index
 
     def land(self, observations: list[dict]) -> Landed:
-        # Read before writing: an index first read after the batch's pictures were written holds
-        # them already, and would link none of them.
-        index = self.index
-        written = write_batch(self.driver, observations)
         live = [o for o in observations if not o["removed"]]
         new_images = {img["sha256"]: img["phash"] for o in live for img in o["images"] if img.get("phash")}
+        # Read before writing: an index first read after the batch's pictures were written holds
+        # them already, and would link none of them.
+        index = self.index if new_images else None
+        written = write_batch(self.driver, observations)
         near = link_near_duplicates(self.driver, index, sorted(new_images.items())) if new_images else 0
         faces = sorted({face_id(f) for o in live for f in o.get("faces", ()) if f.get("embedding")})
         same = self._link_faces(faces)

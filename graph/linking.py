@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
 from typing import Iterable
 
@@ -41,6 +41,9 @@ KIND_OF_LABEL = {label: kind for kind, label in KINDS.items()}
 # lands on one of them (what the first ads of an operation made common may be its thread once more
 # of them arrive); one on more stays common until `networks rebuild`.
 REJUDGE_ADS = 100
+# Judged again at the end of a cycle, units are settled together in write transactions of about
+# this many of their ads (each region also holds their networks).
+SETTLE_CHUNK_ADS = 2000
 
 
 def network_id(site: str, site_ad_id: str) -> str:
@@ -322,6 +325,10 @@ class Settled:
     # known (a near-duplicate or same face at the region's edge): (label, key). See settle_commons.
     small_commons: frozenset = frozenset()
 
+    def __add__(self, other: "Settled") -> "Settled":
+        counts = [getattr(self, f.name) + getattr(other, f.name) for f in fields(self) if f.name != "small_commons"]
+        return Settled(*counts, small_commons=self.small_commons | other.small_commons)
+
 
 def settle(driver: neo4j.Driver, ads: Iterable[tuple[str, str]], cause: str, rules: Rules = Rules()) -> Settled:
     """Settle the networks around these ads (site, site_ad_id): in one write transaction, read their
@@ -357,30 +364,36 @@ def small_commons(decision: Decision) -> frozenset:
 
 
 def settle_commons(driver: neo4j.Driver, identifiers: Iterable[tuple[str, str]], cause: str,
-                   rules: Rules = Rules()) -> Settled:
+                   rules: Rules = Rules(), chunk_ads: int = None) -> Settled:
     """Settle once more around identifiers judged common, each with every ad of its unit in view.
 
     A batch sees part of an operation: a picture family or face judged common on the ads it saw
     stays common while any of its copies is on an ad outside the batch's region (KEPT_COMMON), even
     once the rest of the operation has landed. Walked out whole here (near-duplicates, same faces,
     a face and its picture), a unit on at most REJUDGE_ADS ads is judged again with all its ads in
-    view, as a rebuild would judge it; one on more is left as it is."""
+    view, as a rebuild would judge it; one on more is left as it is. Units are settled together
+    in transactions of about chunk_ads of their ads (default: SETTLE_CHUNK_ADS). Returns the sums."""
+    chunk_ads = chunk_ads or SETTLE_CHUNK_ADS
     identifiers = sorted(set(identifiers))
-    strong = [{"label": label, "key": key} for label, key in identifiers if label not in ("Image", "Face")]
-    pictures = [(label, key) for label, key in identifiers if label in ("Image", "Face")]
-    rows = strong + [{"label": label, "key": key} for label, key in units_within(driver, pictures, REJUDGE_ADS)
-                     if label == "Image"]
-    if not rows:
-        return Settled(0, 0, 0, 0, 0, 0, 0, 0, 0)
-    ads = [(r["site"], r["site_ad_id"]) for r in driver.execute_query(
-        q.ADS_OF_IDENTIFIERS, rows=rows, routing_=neo4j.RoutingControl.READ).records]
-    return settle(driver, ads, cause, rules)
+    units = [[node] for node in identifiers if node[0] not in ("Image", "Face")]
+    units += units_within(driver, [node for node in identifiers if node[0] in ("Image", "Face")], REJUDGE_ADS)
+    rows = [{"label": label, "key": key} for unit in units for label, key in unit if label != "Face"]
+    found = {(r["label"], r["key"]): r["ads"] for r in driver.execute_query(
+        q.ADS_OF_IDENTIFIERS, rows=rows, most=REJUDGE_ADS, routing_=neo4j.RoutingControl.READ).records} if rows else {}
+    total = Settled(0, 0, 0, 0, 0, 0, 0, 0, 0)
+    chunk: set[tuple[str, str]] = set()
+    for n, unit in enumerate(units):
+        chunk.update(tuple(ad) for node in unit for ad in found.get(node, ()))
+        if chunk and (len(chunk) >= chunk_ads or n == len(units) - 1):
+            total = total + settle(driver, chunk, cause, rules)
+            chunk = set()
+    return total
 
 
-def units_within(driver: neo4j.Driver, seeds: list[tuple[str, str]], most_ads: int) -> list[tuple[str, str]]:
-    """The pictures and faces of the units these seeds belong to, for units whose pictures are on at
-    most most_ads ads in all (counted per picture: an ad showing two copies counts twice); a unit
-    found larger is dropped, and walked no further."""
+def units_within(driver: neo4j.Driver, seeds: list[tuple[str, str]], most_ads: int) -> list[list[tuple[str, str]]]:
+    """The units (pictures and faces, each list sorted) these seeds belong to, for units whose
+    pictures are on at most most_ads ads in all (counted per picture: an ad showing two copies
+    counts twice); a unit found larger is dropped, and walked no further."""
     parent: dict[tuple[str, str], tuple[str, str]] = {}
     ads: dict[tuple[str, str], int] = {}  # per root: the ads of the unit's pictures so far
 
@@ -403,10 +416,12 @@ def units_within(driver: neo4j.Driver, seeds: list[tuple[str, str]], most_ads: i
     while frontier:
         found = []
         with driver.session(default_access_mode=neo4j.READ_ACCESS) as session:
-            records = session.run(q.UNIT_STEP, nodes=[{"label": l, "key": k} for l, k in frontier]).data()
+            records = session.run(q.UNIT_STEP, nodes=[{"label": l, "key": k} for l, k in frontier], most=most_ads).data()
         for row in records:
             node = (row["label"], row["key"])
-            ads[root(node)] += row["ads"]
+            if ads[root(node)] > most_ads:
+                continue  # dropped already: walked no further
+            ads[root(node)] += row["ads"] if not row["over"] else most_ads + 1
             for label, key in row["next"]:
                 other = (label, key)
                 if other not in parent:
@@ -414,7 +429,11 @@ def units_within(driver: neo4j.Driver, seeds: list[tuple[str, str]], most_ads: i
                     found.append(other)
                 join(node, other)
         frontier = sorted(n for n in found if ads[root(n)] <= most_ads)
-    return sorted(n for n in parent if ads[root(n)] <= most_ads)
+    units: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for node in sorted(parent):
+        if ads[root(node)] <= most_ads:
+            units.setdefault(root(node), []).append(node)
+    return sorted(units.values())
 
 
 def region_ads(tx: neo4j.ManagedTransaction, keys: list[tuple[str, str]], networks: Iterable[str] = ()) -> list[tuple[str, str]]:

@@ -95,8 +95,35 @@ def test_settling_commons_leaves_a_unit_on_more_ads_than_it_judges_again(graph, 
     write_batch(graph, [ad(str(n), phones=[f"+1312555{n:04d}"], images=["stock"]) for n in range(100, 106)])
     assert settle(graph, [(SITE, str(n)) for n in range(100, 106)], "test").became_common >= 1
     assert linking.units_within(graph, [("Image", sha("stock"))], 5) == []
-    assert linking.units_within(graph, [("Image", sha("stock"))], 6) == [("Image", sha("stock"))]
+    assert linking.units_within(graph, [("Image", sha("stock"))], 6) == [[("Image", sha("stock"))]]
     assert settle_commons(graph, [("Image", sha("stock"))], "end of cycle").ads == 0
+    # A phone met on few ads that has grown past the limit since is left as it is too.
+    assert settle_commons(graph, [("Phone", "+13125550100")], "end of cycle").ads > 0
+    write_batch(graph, [ad(str(n), phones=["+13125550100"]) for n in range(200, 206)])
+    assert settle_commons(graph, [("Phone", "+13125550100")], "end of cycle").ads == 0
+
+
+def test_a_unit_is_walked_out_whole_and_cut_off_where_it_grows_too_large(graph):
+    """photo - copy - far (near-duplicates), a face in far, the same face in portrait: one unit of
+    four pictures on four ads. A picture with more near-duplicates than the limit ends the walk."""
+    write_batch(graph, [ad(name, images=[name]) for name in ("photo", "copy", "far", "portrait", "alone")])
+    edges = [("NEAR_DUPLICATE", "photo", "copy"), ("NEAR_DUPLICATE", "copy", "far")]
+    for kind, a, b in edges:
+        graph.execute_query(f"MATCH (a:Image {{sha256: $a}}), (b:Image {{sha256: $b}}) MERGE (a)-[:{kind}]->(b)",
+                            a=sha(a), b=sha(b))
+    graph.execute_query("MATCH (i:Image {sha256: $far}), (j:Image {sha256: $portrait}) "
+                        "CREATE (i)-[:HAS_FACE]->(:Face {face_id: 'f1'})-[:SAME_FACE]->(:Face {face_id: 'f2'})<-[:HAS_FACE]-(j)",
+                        far=sha("far"), portrait=sha("portrait"))
+    unit = sorted([("Face", "f1"), ("Face", "f2")] + [("Image", sha(n)) for n in ("photo", "copy", "far", "portrait")])
+    for seed in (("Image", sha("photo")), ("Face", "f2")):
+        assert linking.units_within(graph, [seed], 4) == [unit]
+        assert linking.units_within(graph, [seed, ("Image", sha("alone"))], 4) == sorted([unit, [("Image", sha("alone"))]])
+        assert linking.units_within(graph, [seed], 3) == []
+    # copy has two near-duplicates: over a limit of one, whatever the ads.
+    assert linking.units_within(graph, [("Image", sha("copy"))], 1) == []
+    # Settled in transactions of one unit each, or all at once: the same ads.
+    seeds = [("Image", sha("photo")), ("Image", sha("alone"))]
+    assert settle_commons(graph, seeds, "test", chunk_ads=1).ads == settle_commons(graph, seeds, "test").ads == 5
 
 
 def test_images_and_near_duplicates_join_networks(graph):

@@ -73,6 +73,7 @@ def index(batch: int) -> None:
     from graph.driver import open_driver
     from graph.faces import add_faces, images_on_disk
     from graph.landing import Lander
+    from neo4j.exceptions import DriverError, Neo4jError
     from tqdm import tqdm
 
     settings = load_settings()
@@ -111,7 +112,11 @@ def index(batch: int) -> None:
                     ledger.add(sha for sha, _ in chunk)
                     bar.update(len(chunk))
                     bar.set_postfix(faces=found_total)
-            lander.finish()
+            try:
+                lander.finish()
+            except (Neo4jError, DriverError) as exc:
+                raise click.ClickException(f"every image was looked at, but judging again the identifiers found "
+                                           f"common failed: {exc}; run `adgraph networks rebuild`") from None
         finally:
             pool.shutdown(cancel_futures=True)
     click.echo(f"{len(todo)} images looked at, {found_total} faces found, {linked} SAME_FACE links made"

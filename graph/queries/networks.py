@@ -163,30 +163,36 @@ RETURN f.face_id AS face, i.sha256 AS image
 # One step out from these pictures and faces through what makes them one identifier to linking
 # (near-duplicates, the same faces, a face and the picture it is in), with the ads each picture is
 # on: a common unit is walked out this way to be judged again whole (graph/linking.settle_commons).
+# A picture or face with more than $most near-duplicates or same faces is `over` (each is on an ad
+# at least): its unit is left, and its neighbours are not listed. Ignored ones are left out as the
+# region queries leave them out (a face in an ignored picture still counts, as in REGION_ADS).
 UNIT_STEP = """
 UNWIND $nodes AS row
 CALL (row) {
   MATCH (i:Image {sha256: row.key}) WHERE row.label = 'Image'
-  RETURN COUNT { (i)<-[:HAS_IMAGE]-(:Ad) } AS ads,
-         COLLECT { MATCH (i)-[:NEAR_DUPLICATE]-(j:Image) WHERE NOT coalesce(j.ignored, false)
+  WITH i, COUNT { (i)-[:NEAR_DUPLICATE]-() } > $most AS over
+  RETURN COUNT { (i)<-[:HAS_IMAGE]-(:Ad) } AS ads, over,
+         COLLECT { MATCH (i)-[:NEAR_DUPLICATE]-(j:Image) WHERE NOT over AND NOT coalesce(j.ignored, false)
                    RETURN ['Image', j.sha256] } +
          COLLECT { MATCH (i)-[:HAS_FACE]->(f:Face) WHERE NOT coalesce(f.ignored, false)
                    RETURN ['Face', f.face_id] } AS next
   UNION
   MATCH (f:Face {face_id: row.key}) WHERE row.label = 'Face'
-  RETURN 0 AS ads,
-         COLLECT { MATCH (f)-[:SAME_FACE]-(g:Face) WHERE NOT coalesce(g.ignored, false)
+  WITH f, COUNT { (f)-[:SAME_FACE]-() } > $most AS over
+  RETURN 0 AS ads, over,
+         COLLECT { MATCH (f)-[:SAME_FACE]-(g:Face) WHERE NOT over AND NOT coalesce(g.ignored, false)
                    RETURN ['Face', g.face_id] } +
-         COLLECT { MATCH (i:Image)-[:HAS_FACE]->(f) WHERE NOT coalesce(i.ignored, false)
-                   RETURN ['Image', i.sha256] } AS next
+         COLLECT { MATCH (i:Image)-[:HAS_FACE]->(f) RETURN ['Image', i.sha256] } AS next
 }
-RETURN row.label AS label, row.key AS key, ads, next
+RETURN row.label AS label, row.key AS key, ads, over, next
 """
 
-# The ads these identifiers ($rows: [{label, key}]; phones, emails, handles, pictures) are on.
+# The ads of each of these identifiers ($rows: [{label, key}]; phones, emails, handles, pictures)
+# on at most $most ads (one on more has grown since it was met: it is left as it is).
 ADS_OF_IDENTIFIERS = "UNWIND $rows AS row\n" + _IDENTIFIER_OF_ROW + """
-MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad)
-RETURN DISTINCT a.site AS site, a.site_ad_id AS site_ad_id
+WITH row, x WHERE COUNT { (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-() } <= $most
+RETURN row.label AS label, row.key AS key,
+       COLLECT { MATCH (x)<-[:HAS_PHONE|HAS_EMAIL|HAS_HANDLE|HAS_IMAGE]-(a:Ad) RETURN [a.site, a.site_ad_id] } AS ads
 """
 
 # Each ad is POSTED_ON its site once: the site's degree is its ad count, read without a scan.
