@@ -289,6 +289,10 @@ NOT_PHONES_BY_RULE = [
     ("Rates:\n 30 = 150\n 60 = 250\n 120 = 450", "US"),
     ("roses 150 / 200 / 300 / 500 overnight", "US"),
     ("Incall 160hh / 240h, outcall 300h", "US"),
+    # a round price and its minutes in brackets (found on blind network set #2)
+    ("Roses: 250 (30) \u00b7 350 (60) \u00b7 I am 28", "US"),
+    ("Roses: 260 (30) \u00b7 360 (60) \u00b7 33", "US"),
+    ("150 (30min) / 250 [60 min] / 400 (90)", "US"),
     ("100%2B real, 50%2b off", "US"),
 ]
 
@@ -328,6 +332,10 @@ NOT_PHONES = [
 # (they are not phones): most are read as valid numbers if the label is not seen.
 REFERENCES = [
     ("Ref #2023112518", "US"),
+    # the area code in brackets; a licence after a word that would otherwise say "identity document"
+    ("Listing (250) 303.5060", "US"),
+    ("State lic. no. (250) 303.5060", "US"),
+    ("Valid license 250-303-5060", "US"),
     ("Ref: 2023112518", "US"),
     ("Ref. 2023112518 confirmed", "US"),
     ("ref#2023112518", "US"),
@@ -373,6 +381,8 @@ REFERENCES = [
 
 # A phone next to a reference, or after words that only look like a label, is still read.
 REFERENCES_BESIDE_PHONES = [
+    ("Listing (250) 303.5060 (213) 555-0194", "US", ["+12135550194"]),
+    ("Rates 150 (30) 250 (60) text (213) 555-0194", "US", ["+12135550194"]),
     ("Ref #88. Call 213-555-0194", "US", ["+12135550194"]),
     ("call #1 girl 213 555 0194", "US", ["+12135550194"]),
     ("Ref #2023112518 call 213-555-0194", "US", ["+12135550194"]),

@@ -35,6 +35,8 @@ NOT_A_PHONE = re.compile(
     # rates: a list of prices after rates' labels ("QV 100 / HH 160 / H 250") or of round prices ("150 / 200 / 300")
     r"|(?<![^\W\d_])(?:(?i:q[vk]|h(?:hr?|rs?)?|ovn)\s?\d{2,4}\s?[/|,]\s?)+(?i:q[vk]|h(?:hr?|rs?)?|ovn)\s?\d{2,4}(?!\d)"
     r"|(?<![\d.,/])[1-9]\d{0,2}0(?:\s?[/,]\s?[1-9]\d{0,2}0){2,}(?![\d.,/])"
+    # a round price and its minutes in brackets: "250 (30) · 350 (60)", "150 (30min)"
+    r"|(?<![\d(])[1-9]\d{0,2}[05]\s?[(\[](?:15|20|30|45|60|90)\s?(?i:min(?:ute)?s?|m)?[)\]]"
     r"|(?<![\d\-])\d\d[A-K]{0,3}-\d\d-\d\d(?![\-\d])")
 LONG_GROUP = 7  # a group of this many digits or more only ends a number ("312 5550147", not "7743219 300")
 OPENING, CLOSING = "([{<（［｛", ")]}>）］｝"

@@ -34,7 +34,8 @@ _FILLER = re.compile(r"(?:[ \t]*(?:[:#=\-\u2013]|no\b\.?|n[\u00ba\u00b0]\.?|nr\b
 _TOKEN = r"(?=[^\W_]*(?:[-./][^\W_]+)*?\d)[^\W_]+(?:[-./][^\W_]+)*"
 # More of it after single spaces ("202 311 2518", "1Z 999 AA1 01 2345 6784"), up to where a phone begins.
 _PHONE_AHEAD = r"(?:\+|\(?\d{3}\)?[ .\-]?\d{3}[ .\-]?\d{4}(?!\d)|1[ .\-]\d{3}[ .\-]\d{3})"
-_NUMBER = re.compile(rf"{_TOKEN}(?:[ \t](?!{_PHONE_AHEAD}){_TOKEN})*")
+# A number may open with its first group in brackets, as a phone's area code is: "Listing (250) 303.5060".
+_NUMBER = re.compile(rf"(?:\({_TOKEN}\)(?:[ \t]?(?!{_PHONE_AHEAD}){_TOKEN})?|{_TOKEN})(?:[ \t](?!{_PHONE_AHEAD}){_TOKEN})*")
 # A bare mark before a long run of digits: "#2023112518", "No. 2023112518", "Nr 2023112518" (not "#1 girl",
 # not "#559 #555 #0110", not the "#" of a hashtag "#vegas#7025550149").
 _BARE = re.compile(r"(?<![\w#])(?:#(?=\d)|(?:no[.:]|nr\b\.?|n[\u00ba\u00b0]\.?)[ \t]*:?[ \t]*)(\d{7,})(?!\d)",
@@ -50,6 +51,8 @@ _OWNER_BEFORE = re.compile(rf"(?<![^\W\d_])(?:{_PHONE_WORDS}|{_OWNER_WORDS})[ \t
 # all ("no tracking", "no ref"), so the phone after it stays a phone ("Verified ID 213-555-0194").
 _NO_LABEL_BEFORE = re.compile(r"(?<![^\W\d_])(?:no|verified|valid|photo|picture|pic|real|state|gov|government"
                               r"|show|with|w/|need|needs|require|required)[ \t.:\-]*$", re.IGNORECASE)
+# A licence is a number whatever comes before it ("State lic. no.", "Valid license #"): it is no identity document.
+_LICENCE = re.compile(r"licen[cs]e|lic", re.IGNORECASE)
 _LOOK_BACK = 24  # characters before a label searched for a phone's word
 
 
@@ -60,7 +63,8 @@ def reference_spans(text: str) -> list[tuple[int, int]]:
         return found
     for label in _LABEL.finditer(text):
         before = max(0, label.start() - _LOOK_BACK), label.start()
-        if _PHONE_BEFORE.search(text, *before) or _NO_LABEL_BEFORE.search(text, *before):
+        if _PHONE_BEFORE.search(text, *before) or (_NO_LABEL_BEFORE.search(text, *before)
+                                                   and not _LICENCE.fullmatch(label.group().rstrip("."))):
             continue
         number = _NUMBER.match(text, _FILLER.match(text, label.end()).end())
         if number:
