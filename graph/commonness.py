@@ -16,7 +16,9 @@ identifier is **common**, and joins nothing, when
   more it joins: a stock photo on a few ads of a network and on one-ad posters, which it covers
   wholly. Neither applies to a picture or face that others corroborate: pictures or faces not
   found common, and not spread exactly like it, that join all of its groups together (a victim's
-  photo among her sisters' over the runs of one operation's phones);
+  photo among her sisters' over the runs of one operation's phones), except pictures found common
+  later on at most `stock_coverage` (a quarter) of their groups' ads: the wider copies of the same
+  room's or stock scene's photo corroborate nothing;
 - or it is a phone, email or handle that would join `min_groups` groups or more on at most
   `max_group_share` (half) of the ads of each: an agency's line, on some ads of each of its
   posters. An operation's own line or email is its thread: on most ads of at least one of them.
@@ -83,6 +85,7 @@ class Rules:
     many_picture_groups: int = 5  # one-ad posters a picture or face spreading alone may join
     many_line_groups: int = 5  # groups a phone, email or handle may still join once the pictures have joined theirs
     max_coverage: float = 0.4
+    stock_coverage: float = 0.25  # a picture found common on at most this much of its groups corroborates nothing
     max_group_share: float = 0.5  # a phone, email or handle on at most this much of each group it joins
     many_groups: int = 10
     max_site_share: float = 0.2
@@ -260,6 +263,7 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
     wider = _Groups(base_ads, base_strong)
     find, wider_ads, wider_strong = wider.find, wider.ads, wider.strong
 
+    cleared: dict[int, tuple[str, int, list]] = {}  # pictures found common but for others joining their groups
     order = sorted(touched, key=lambda u: len(touched[u]))
     for start, end in _runs([len(touched[u]) for u in order]):
         level = order[start:end]
@@ -300,6 +304,8 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
             # stock photo joins groups that nothing else joins, or only another stock photo spread
             # like it (two stock photos on a few ads of the same networks each hide the other).
 
+            contrib: list[tuple[int, list[int]]] = []
+
             def corroborated() -> bool:
                 links = _Groups([1] * len(joined), [0] * len(joined))
                 index = {w: i for i, w in enumerate(joined)}
@@ -308,6 +314,7 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
                         both = [index[w] for w in wider_of(v) & joined]
                         if len(both) >= 2:
                             links.join(both)
+                            contrib.append((v, both))
                 return len({links.find(i) for i in range(len(joined))}) == 1
 
             if head_state[u] == CONFIRMED:
@@ -325,6 +332,7 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
                         if part <= rules.max_coverage:
                             reason = f"joins {groups} groups on {part:.0%} of the ads of those of two ads or more"
                 if reason and len(joined) >= 2 and corroborated():
+                    cleared[u] = (reason, len(joined), contrib)
                     reason = ""  # its coverage says nothing when other pictures join its groups
                 if not reason and singles >= rules.many_picture_groups and not alike:
                     # On the one ad of many one-ad posters, each with a number of its own, and no
@@ -342,6 +350,26 @@ def judge(ad_site: Sequence[int], site_ads: Sequence[int], link_ad: Sequence[int
         for u in level:
             if u not in common and touched[u]:
                 wider.join(sorted(touched[u]))
+    # A picture cleared by others that were judged later (wider) and found common, on a small share
+    # of the groups they join, was corroborated by nothing: two copies of one room's or one stock
+    # scene's photo, the narrower joining two networks, the wider five (a victim's photo cleared by
+    # another of her photos that only missed the coverage stays evidence).
+    changed = True
+    while changed:
+        changed = False
+        for u, (why, n_joined, contrib) in cleared.items():
+            if u in common:
+                continue
+            links = _Groups([1] * n_joined, [0] * n_joined)
+            for v, both in contrib:
+                if v not in common or verdict[v].coverage > rules.stock_coverage:
+                    links.join(both)
+            if len({links.find(i) for i in range(n_joined)}) > 1:
+                common.add(u)
+                changed = True
+                v = verdict[u]
+                verdict[u] = Spread(v.ads, v.groups, v.coverage, site_share(u), True,
+                                    why + ", corroborated only by pictures found common")
     for u in lines:
         on = Counter(find(g) for g in base[np.asarray(head_ads[u], dtype=np.int64)].tolist())
         joined = [w for w in on if wider_ads[w] >= 2 or wider_strong[w]]

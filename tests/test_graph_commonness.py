@@ -126,6 +126,9 @@ CASES = [
      Site(*with_unit(network("n", 10), "i:x", 2), ["p:single", "i:x"]), set(), 1),
     ("a rotating network whose ads share one of two photos, both near most ads",
      Site(*[[f"p:r{a // 3}", "i:a" if a % 2 else "i:b", "i:c"] for a in range(12)]), set(), 1),
+    ("two photos of one hotel room: one on an ad of two networks, the other on an ad of five, which it joins too",
+     Site(*[ad + (["i:room2"] if i == 0 else ["i:room1"] if i == 1 and n < 2 else [])
+            for n in range(5) for i, ad in enumerate(network(f"n{n}-", 6))]), {"i:room1", "i:room2"}, 5),
 ]
 
 
